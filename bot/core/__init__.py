@@ -1,0 +1,1 @@
+"""Core conversation: session start, welcome and transparency."""

@@ -1,0 +1,66 @@
+"""Session start: programme wording into slots, then a welcome (new or returning)."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from bot.dialogue import Conversation, Turn
+from bot.reflection import store as reflection_store
+from bot.reflection.journey import _label, theme_menu
+from bot.storage.db import Database
+from bot.storage.models import Participant
+
+log = logging.getLogger(__name__)
+
+
+def programme_slots(conv: Conversation) -> dict:
+    slots = dict(conv.programme.template_vars())
+    slots.pop("organisation", None)
+    slots["programme"] = conv.programme.key
+    return slots
+
+
+def is_returning(db: Database, participant_id: str) -> bool:
+    with db.session() as session:
+        return session.scalar(select(Participant.id).where(Participant.id == participant_id)) is not None
+
+
+def session_start(conv: Conversation, db: Database) -> Turn:
+    """The first thing anyone sees in a session: what this is, and their choices."""
+    turn = Turn().set(**programme_slots(conv))
+    try:
+        returning = is_returning(db, conv.participant_id)
+    except Exception:  # the welcome must never fail: treat as new, log it
+        log.exception("could not look up participant %s", conv.participant_id)
+        returning = False
+    if not returning:
+        return (
+            turn.say("utter_welcome")
+            .say("utter_what_i_am_not")
+            .say("utter_your_choices")
+            .say("utter_what_is_saved_short")
+            .say("utter_ask_consent")
+            .set(pending_question="consent")
+        )
+    turn.say("utter_welcome_back")
+    last = reflection_store.last_session(db, conv.participant_id)
+    if last:
+        turn.say("utter_welcome_back_theme", theme_label=_label(last.theme))
+    turn.say("utter_what_i_am_not")
+    with db.session() as session:
+        participant = session.get(Participant, conv.participant_id)
+        consented = bool(participant and participant.consented)
+    turn.set(consent="granted" if consented else "declined")
+    first = []
+    if consented and reflection_store.count_reflections(db, conv.participant_id):
+        first.append({"title": "Look back at what I saved", "payload": "/look_back"})
+    return turn.extend(theme_menu(conv, db, first))
+
+
+def greet(conv: Conversation, first_turn: bool) -> Turn:
+    """A "hi": the session start already welcomed them on their first message."""
+    if first_turn:
+        return Turn()
+    return Turn().say("utter_greet_again")

@@ -1,0 +1,1 @@
+"""Privacy: what is saved, who can see it, and deleting it."""

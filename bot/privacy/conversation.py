@@ -1,0 +1,48 @@
+"""Privacy turns: explain what is saved; delete after a confirmation."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.consent.store import has_consented
+from bot.dialogue import Conversation, Turn
+from bot.reflection import store
+from bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def explain(conv: Conversation, db: Database) -> Turn:
+    try:
+        consented = has_consented(db, conv.participant_id)
+        count = store.count_reflections(db, conv.participant_id)
+    except Exception:
+        log.exception("could not read privacy state for %s", conv.participant_id)
+        consented, count = conv.slot("consent") == "granted", 0
+    turn = Turn()
+    if consented:
+        turn.say("utter_privacy_saved", reflection_count=count)
+    else:
+        turn.say("utter_privacy_not_saved")
+    return turn.say("utter_privacy_safety_note")
+
+
+def ask_delete(conv: Conversation, db: Database) -> Turn:
+    if store.count_reflections(db, conv.participant_id) == 0 and not conv.slot("reflection_answers"):
+        return Turn().say("utter_nothing_to_delete").set(pending_question=None)
+    return Turn().say("utter_confirm_delete").set(pending_question="delete")
+
+
+def delete(conv: Conversation, db: Database) -> Turn:
+    try:
+        n = store.delete_reflections(db, conv.participant_id)
+    except Exception:
+        log.exception("could not delete reflections for %s", conv.participant_id)
+        return Turn().say("utter_storage_problem").set(pending_question=None)
+    return Turn().say("utter_deleted", deleted_count=n).set(
+        pending_question=None, reflection_answers=[], reflection_session_id=None
+    )
+
+
+def cancel_delete(conv: Conversation) -> Turn:
+    return Turn().say("utter_delete_cancelled").set(pending_question=None)

@@ -1,0 +1,295 @@
+"""The reflection journey, turn by turn (no Rasa imports; see ``bot.dialogue``).
+
+Slots used (declared in ``domain/reflection.yml``): ``theme``,
+``reflection_step``, ``reflection_permission``, ``reflection_session_id``,
+``reflection_answers`` and the form slot ``reflection_answer``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from bot.dialogue import Conversation, Turn
+from bot.reflection import store
+from bot.reflection.script import THEME_LABELS, choose_theme_for, prompt_at, prompts_for
+from bot.reflection.words import MAX_ANSWER_CHARS, clean, quote, summary_text
+from bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+DONE = "__done__"  # reflection_answer value that completes the form
+ASKED, GRANTED = "asked", "granted"  # reflection_permission: before a deeper prompt
+# Inside a form a short message may be a command; a long one is an answer.
+COMMAND_MAX_WORDS = 8
+YES = {"yes", "y", "yeah", "yep", "ok", "okay", "sure", "go on", "go ahead", "alright", "fine"}
+NO = {"no", "n", "nope", "nah", "not now", "no thanks", "rather not"}
+
+
+def _label(theme: str) -> str:
+    return THEME_LABELS.get(theme, theme).split(":")[0].lower()
+
+
+def is_command(conv: Conversation, intent: str) -> bool:
+    """Treat the message as the command ``intent`` only if it is short."""
+    words = len(clean(conv.text).split())
+    return conv.intent == intent and words <= COMMAND_MAX_WORDS
+
+
+def theme_menu(conv: Conversation, db: Database, first: list[dict] | None = None) -> Turn:
+    """Offer the programme's themes (and "you choose", and "continue" when it applies)."""
+    buttons = list(first or []) + [
+        {"title": THEME_LABELS[t], "payload": f'/choose_theme{{"theme": "{t}"}}'}
+        for t in conv.programme.themes
+    ]
+    buttons.append({"title": "You choose for me", "payload": "/choose_for_me"})
+    last = store.last_session(db, conv.participant_id)
+    if last and last.status != "completed" and len(last.answered_keys) < len(prompts_for(last.theme)):
+        buttons.append({"title": "Continue where I left off", "payload": "/continue_previous"})
+    lines = "\n".join(f"• {b['title']}" for b in buttons)
+    turn = Turn().say("utter_ask_theme")
+    turn.say_text(lines, buttons=buttons)
+    return turn.set(pending_question=None)
+
+
+def _start(theme: str, step: int = 0, session_id: int | None = None) -> Turn:
+    return Turn().set(
+        theme=theme,
+        reflection_step=float(step),
+        reflection_permission=None,
+        reflection_session_id=float(session_id) if session_id else None,
+        reflection_answers=[],
+        reflection_answer=None,
+        pending_question=None,
+        requested_slot=None,
+    )
+
+
+def start_reflection(conv: Conversation, db: Database) -> Turn:
+    """Choose the theme from what the person asked for and set the journey up."""
+    offered = conv.programme.themes
+    if conv.intent == "continue_previous":
+        last = store.last_session(db, conv.participant_id)
+        if last and last.theme in offered and len(last.answered_keys) < len(prompts_for(last.theme)):
+            turn = _start(last.theme, len(last.answered_keys), last.session_id)
+            return turn.say("utter_continuing", theme_label=_label(last.theme))
+        theme = choose_theme_for(offered, store.recent_themes(db, conv.participant_id))
+        turn = Turn().say("utter_nothing_to_continue")
+        return turn.extend(_start(theme)).say("utter_theme_chosen", theme_label=_label(theme))
+    theme = (conv.entity("theme") or conv.slot("theme")) if conv.intent == "choose_theme" else None
+    if theme and theme not in offered:
+        theme = None
+        turn = Turn().say("utter_theme_not_offered")
+    else:
+        turn = Turn()
+    if not theme:
+        theme = choose_theme_for(offered, store.recent_themes(db, conv.participant_id))
+        return turn.extend(_start(theme)).say("utter_theme_chosen_for_you", theme_label=_label(theme))
+    return turn.extend(_start(theme)).say("utter_theme_chosen", theme_label=_label(theme))
+
+
+def ask_next(conv: Conversation) -> Turn:
+    """Ask the current prompt, or permission first when it goes deeper."""
+    theme = conv.slot("theme")
+    prompt = prompt_at(theme, int(conv.slot("reflection_step", 0)))
+    if prompt is None:  # nothing left: the validator completes the form
+        return Turn()
+    if prompt.deep and conv.slot("reflection_permission") is None:
+        return Turn().say("utter_ask_permission_deeper").set(reflection_permission=ASKED)
+    return Turn().say(prompt.response)
+
+
+def _advance(conv: Conversation, turn: Turn) -> Turn:
+    step = int(conv.slot("reflection_step", 0)) + 1
+    finished = prompt_at(conv.slot("theme"), step) is None
+    return turn.set(
+        reflection_step=float(step),
+        reflection_permission=None,
+        reflection_answer=DONE if finished else None,
+    )
+
+
+def _yes_no(conv: Conversation) -> str | None:
+    text = re.sub(r"[^\w\s']", "", clean(conv.text).lower())
+    if conv.intent == "affirm" or text in YES:
+        return "yes"
+    if conv.intent in ("deny", "skip") or text in NO:
+        return "no"
+    return None
+
+
+def handle_answer(conv: Conversation, db: Database, prompt_texts: dict[str, str]) -> Turn:
+    """Validate ``reflection_answer``: store it, reflect it back, move on.
+
+    ``prompt_texts`` maps response names to their wording (from the domain),
+    so the stored reflection records the question the person saw.
+    """
+    theme = conv.slot("theme")
+    step = int(conv.slot("reflection_step", 0))
+    prompt = prompt_at(theme, step) if theme else None
+    if prompt is None:
+        return Turn().set(reflection_answer=DONE)
+
+    # Deeper prompt: this message answers "is it okay to go there?"
+    if prompt.deep and conv.slot("reflection_permission") == ASKED:
+        answer = _yes_no(conv)
+        if answer == "yes":  # the form re-asks: ask_next now shows the prompt itself
+            return Turn().set(reflection_answer=None, reflection_permission=GRANTED)
+        if answer == "no":
+            return _advance(conv, Turn().say("utter_permission_declined"))
+        # Anything else: they went straight to answering. That is their choice.
+
+    if is_command(conv, "skip"):
+        return _advance(conv, Turn().say("utter_prompt_skipped"))
+    if is_command(conv, "help"):
+        return Turn().say("utter_help_commands").set(reflection_answer=None)
+
+    text = clean(conv.text)
+    if not text:
+        return Turn().say("utter_empty_answer").set(reflection_answer=None)
+    turn = Turn()
+    if len(text) > MAX_ANSWER_CHARS:
+        text = text[:MAX_ANSWER_CHARS]
+        turn.say("utter_answer_too_long", max_chars=f"{MAX_ANSWER_CHARS:,}")
+
+    entry = {"key": prompt.key, "text": text, "strength": prompt.strength, "theme": theme, "saved": False}
+    prompt_text = prompt_texts.get(prompt.response, prompt.key)
+    entry["prompt_text"] = prompt_text
+    session_id = conv.slot("reflection_session_id")
+    try:
+        saved = store.save_answer(
+            db,
+            participant_id=conv.participant_id,
+            programme=conv.programme.key,
+            theme=theme,
+            session_id=int(session_id) if session_id else None,
+            prompt_key=prompt.key,
+            prompt_text=prompt_text,
+            text=text,
+        )
+    except Exception:  # reported to the person, never silently lost
+        log.exception("could not save a reflection for participant %s", conv.participant_id)
+        turn.say("utter_storage_problem")
+        saved = None
+    if saved:
+        entry["saved"] = True
+        turn.set(reflection_session_id=float(saved.session_id))
+    answers = list(conv.slot("reflection_answers", [])) + [entry]
+    turn.say("utter_reflect_back", person_words=quote(text))
+    turn.set(reflection_answers=answers)
+    return _advance(conv, turn)
+
+
+def closing(conv: Conversation, db: Database) -> Turn:
+    """Summary in the person's words, saved or offer to save, grounding, how to return."""
+    answers = [a for a in conv.slot("reflection_answers", []) if a.get("theme") == conv.slot("theme")]
+    turn = Turn()
+    summary = summary_text(answers)
+    if summary:
+        turn.say("utter_closing_summary", summary=summary)
+    else:
+        turn.say("utter_closing_no_answers")
+    session_id = conv.slot("reflection_session_id")
+    if any(a.get("saved") for a in answers):
+        try:
+            store.finish_session(db, int(session_id) if session_id else None, "completed", summary)
+            turn.say("utter_closing_saved")
+        except Exception:
+            log.exception("could not close session %s", session_id)
+            turn.say("utter_storage_problem")
+    elif answers:
+        turn.say("utter_closing_offer_save")
+    turn.say("utter_closing_grounding").say("utter_how_to_come_back")
+    return turn.set(reflection_answer=None, reflection_step=0.0, pending_question=None)
+
+
+def stop(conv: Conversation, db: Database) -> Turn:
+    """Stop honoured at once; say what was and wasn't saved."""
+    turn = Turn().say("utter_stopped")
+    answers = conv.slot("reflection_answers", [])
+    session_id = conv.slot("reflection_session_id")
+    if session_id:
+        try:
+            store.finish_session(db, int(session_id), "stopped")
+        except Exception:
+            log.exception("could not mark session %s stopped", session_id)
+    if any(a.get("saved") for a in answers):
+        turn.say("utter_stopped_saved")
+    elif answers:
+        turn.say("utter_stopped_not_saved")
+    return turn.set(reflection_answer=None, requested_slot=None, pending_question=None)
+
+
+def change_topic(conv: Conversation, db: Database) -> Turn:
+    session_id = conv.slot("reflection_session_id")
+    if session_id:
+        try:
+            store.finish_session(db, int(session_id), "stopped")
+        except Exception:
+            log.exception("could not mark session %s stopped", session_id)
+    turn = Turn().say("utter_change_topic").set(
+        reflection_answer=None, requested_slot=None, theme=None, reflection_session_id=None
+    )
+    return turn.extend(theme_menu(conv, db))
+
+
+def look_back(conv: Conversation, db: Database, limit: int = 3) -> Turn:
+    rows = store.list_reflections(db, conv.participant_id)
+    if not rows:
+        return Turn().say("utter_look_back_none").extend(theme_menu(conv, db))
+    turn = Turn().say("utter_look_back_intro")
+    for row in rows[-limit:]:
+        item = f"{_label(row['theme']).capitalize()}: “{quote(row['text'])}”"
+        turn.say("utter_look_back_item", look_back_item=item)
+    return turn.extend(theme_menu(conv, db))
+
+
+def handle_checkin(conv: Conversation, db: Database) -> Turn:
+    """Store a check-in (a word and/or a 0-10 number) if consented; skip is fine."""
+    text = clean(conv.text)
+    if not text or is_command(conv, "skip") or conv.intent == "deny":
+        return Turn().say("utter_checkin_skipped").set(checkin="skipped")
+    match = re.search(r"\b(10|[0-9])\b", text)
+    score = int(match.group(1)) if match else None
+    try:
+        store.save_checkin(db, conv.participant_id, conv.programme.key, score, text[:500])
+    except Exception:
+        log.exception("could not save a check-in for participant %s", conv.participant_id)
+        return Turn().say("utter_storage_problem").set(checkin=text[:500])
+    return Turn().say("utter_checkin_thanks").set(checkin=text[:500])
+
+
+def pending_answers(conv: Conversation) -> list[dict]:
+    """Answers from this conversation that were not saved (for a later "yes")."""
+    return [a for a in conv.slot("reflection_answers", []) if not a.get("saved")]
+
+
+def save_pending(conv: Conversation, db: Database) -> Turn:
+    """After consent is given: save this conversation's unsaved answers."""
+    pending = pending_answers(conv)
+    if not pending:
+        return Turn()
+    answers = list(conv.slot("reflection_answers", []))
+    session_id = conv.slot("reflection_session_id")
+    session_id = int(session_id) if session_id else None
+    for entry in answers:
+        if entry.get("saved"):
+            continue
+        saved = store.save_answer(
+            db,
+            participant_id=conv.participant_id,
+            programme=conv.programme.key,
+            theme=entry["theme"],
+            session_id=session_id,
+            prompt_key=entry["key"],
+            prompt_text=entry.get("prompt_text", entry["key"]),
+            text=entry["text"],
+        )
+        if saved:
+            entry["saved"] = True
+            session_id = saved.session_id
+    return (
+        Turn()
+        .say("utter_consent_pending_saved")
+        .set(reflection_answers=answers, reflection_session_id=float(session_id) if session_id else None)
+    )

@@ -1,0 +1,150 @@
+"""Safety turns: the safety-first response, follow-ups and the re-check.
+
+Principles (``shared/CONTEXT.md``, *Safe messaging*): thank the person, take it
+seriously, give the programme's contacts and a human, ask gently whether they
+are safe now. A single "I'm fine" never closes the check: we acknowledge it,
+keep the door open, and check in again before any reflection resumes. We never
+repeat a person's words back here (they may describe a method).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.dialogue import Conversation, Turn
+from bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+OPEN = "open"
+_REFLECTION_INTENTS = {"start_reflection", "choose_theme", "choose_for_me", "continue_previous"}
+
+
+def _screen(conv: Conversation) -> dict[str, Any]:
+    """This message's screen result, with the episode so far as context."""
+    from bot.safety import ScreenResult, get_screen
+
+    previous = conv.slot("risk_screen")
+    prev = ScreenResult.from_dict(previous) if isinstance(previous, dict) else None
+    return get_screen().screen(conv.text or "", previous=prev).as_dict()
+
+
+def _record(conv: Conversation, db: Database, risk: dict[str, Any], *, human: bool = False) -> bool:
+    """Record the escalation; a failure is logged loudly and never blocks the reply."""
+    from bot.escalation import record_risk
+
+    try:
+        record_risk(
+            db,
+            participant_id=conv.participant_id,
+            conversation_id=conv.participant_id,
+            programme=conv.programme,
+            category=risk.get("category") or "unspecified",
+            level=risk.get("level") if risk.get("level") in ("concern", "urgent") else "concern",
+            rules=list(risk.get("rules") or []),
+            message=conv.text or "",
+            human_requested=human,
+        )
+        return True
+    except Exception:
+        log.critical("ESCALATION NOT RECORDED for participant %s", conv.participant_id, exc_info=True)
+        return False
+
+
+def _merge(previous: Any, risk: dict[str, Any]) -> dict[str, Any]:
+    """Keep the highest level seen in the episode, for context on later messages."""
+    if not isinstance(previous, dict):
+        return risk
+    order = {"none": 0, "concern": 1, "urgent": 2}
+    if order.get(previous.get("level"), 0) > order.get(risk.get("level"), 0):
+        return {**risk, "level": previous["level"], "category": risk.get("category") or previous.get("category")}
+    return risk
+
+
+def safety_response(conv: Conversation, db: Database) -> Turn:
+    """The first response to a risk message: stop the script, safety first."""
+    risk = dict(conv.risk or {})
+    if not risk.get("escalate"):
+        # DIET chose risk_disclosure ("i'm in crisis") without a screen hit: treat as concern.
+        risk.update(escalate=True, level="concern", category=None, rules=["nlu:risk_disclosure"])
+    _record(conv, db, risk)
+    turn = Turn()
+    if risk.get("subject") == "other":
+        turn.say("utter_safety_thank_you_other").say("utter_safety_other_guidance")
+        turn.say("utter_safety_other_look_after_you").say("utter_safety_offer_human")
+    else:
+        turn.say("utter_safety_thank_you")
+        if risk.get("level") == "urgent":
+            turn.say("utter_safety_urgent")
+        turn.say("utter_safety_contacts").say("utter_safety_offer_human")
+        turn.say("utter_safety_offer_grounding").say("utter_ask_safe_now")
+    return turn.set(
+        safety_check=OPEN,
+        risk_screen=_merge(conv.slot("risk_screen"), risk),
+        pending_question=None,
+        reflection_answer=None,
+        requested_slot=None,
+    )
+
+
+def followup(conv: Conversation, db: Database) -> Turn:
+    """Any answer while a safety check is open."""
+    risk = _screen(conv)
+    if risk.get("escalate"):  # e.g. "i have the pills here" after a concern
+        return safety_response(
+            Conversation(**{**conv.__dict__, "risk": risk}), db
+        )
+    intent = conv.intent
+    rechecks = int(conv.slot("safety_rechecks", 0) or 0)
+    if intent in ("not_safe", "deny"):
+        risk = {**(conv.slot("risk_screen") or {}), "level": "urgent", "escalate": True}
+        risk["rules"] = list(risk.get("rules") or []) + ["person:not_safe"]
+        _record(conv, db, risk, human=True)
+        return (
+            Turn()
+            .say("utter_safety_not_safe")
+            .say("utter_safety_contacts")
+            .say("utter_safety_offer_grounding")
+            .set(safety_check=OPEN, risk_screen=_merge(conv.slot("risk_screen"), risk), safety_rechecks=0.0)
+        )
+    if intent in _REFLECTION_INTENTS and conv.slot("safety_check") == OPEN:
+        return recheck(conv)
+    if intent in ("safe_now", "affirm"):
+        if rechecks >= 1:
+            # They were asked again before returning, and said they are safe: close.
+            return (
+                Turn()
+                .say("utter_safety_ack_safe")
+                .say("utter_safety_resume_choice")
+                .set(safety_check=None, safety_rechecks=0.0)
+            )
+        return (
+            Turn()
+            .say("utter_safety_ack_safe")
+            .say("utter_safety_door_open")
+            .say("utter_safety_will_check_again")
+            .set(safety_check=OPEN)
+        )
+    # Unclear while the check is open: stay with the person, keep the door open.
+    return Turn().say("utter_safety_door_open").say("utter_ask_safe_now").set(safety_check=OPEN)
+
+
+def recheck(conv: Conversation) -> Turn:
+    """Before any reflection resumes after a disclosure: ask again, gently."""
+    rechecks = int(conv.slot("safety_rechecks", 0) or 0)
+    return Turn().say("utter_safety_recheck").set(safety_check=OPEN, safety_rechecks=float(rechecks + 1))
+
+
+def request_human(conv: Conversation, db: Database) -> Turn:
+    """Pass a message to the programme's people (an escalation with human_requested)."""
+    risk = dict(conv.slot("risk_screen") or {})
+    risk.setdefault("level", "concern")
+    risk["rules"] = list(risk.get("rules") or []) + ["person:requested_human"]
+    if not risk.get("category"):
+        risk["category"] = "human_request"
+    ok = _record(conv, db, risk, human=True)
+    turn = Turn().say("utter_human_requested" if ok else "utter_human_request_failed")
+    if conv.slot("safety_check") == OPEN:
+        turn.say("utter_safety_contacts")
+    return turn
