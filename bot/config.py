@@ -66,6 +66,8 @@ class Settings:
     model_dir: Path
     log_level: str
     data_key: str
+    host: str
+    cors_origins: str
 
     @property
     def rasa_api_enabled(self) -> bool:
@@ -123,6 +125,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         model_dir=Path(env.get("RESTORY_MODEL_DIR", str(root / "models"))),
         log_level=env.get("RESTORY_LOG_LEVEL", "INFO").upper(),
         data_key=env.get("RESTORY_DATA_KEY", ""),
+        host=env.get("RESTORY_HOST", "127.0.0.1"),
+        cors_origins=env.get("RESTORY_CORS_ORIGINS", "http://localhost"),
     )
 
 

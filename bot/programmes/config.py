@@ -46,6 +46,8 @@ class Programme:
     human_support_how: str
     webhook_url: str = ""
     webhook_secret_env: str = ""
+    # Webhooks carry ids, category and level; the person's words only if this is set.
+    escalation_include_message: bool = False
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def crisis_lines(self) -> str:
@@ -101,6 +103,7 @@ def _parse(key: str, raw: dict) -> Programme:
         human_support_how=human.get("how", ""),
         webhook_url=escalation.get("webhook_url", "") or "",
         webhook_secret_env=escalation.get("webhook_secret_env", "") or "",
+        escalation_include_message=bool(escalation.get("include_message", False)),
         extra={k: v for k, v in raw.items() if k not in {"escalation", "human_support"}},
     )
 
