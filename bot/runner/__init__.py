@@ -1,0 +1,1 @@
+"""Running the product: training (only when data changed) and the three services."""
