@@ -11,6 +11,7 @@ import logging
 import re
 
 from bot.dialogue import Conversation, Turn
+from bot.programmes.config import ALL_THEMES
 from bot.reflection import store
 from bot.reflection.script import THEME_LABELS, choose_theme_for, prompt_at, prompts_for
 from bot.reflection.words import MAX_ANSWER_CHARS, clean, quote, summary_text
@@ -44,7 +45,7 @@ def theme_menu(conv: Conversation, db: Database, first: list[dict] | None = None
     ]
     buttons.append({"title": "You choose for me", "payload": "/choose_for_me"})
     last = store.last_session(db, conv.participant_id)
-    if last and last.status != "completed" and len(last.answered_keys) < len(prompts_for(last.theme)):
+    if last and last.status != "completed" and next_step_after(last.theme, last.answered_keys) is not None:
         buttons.append({"title": "Continue where I left off", "payload": "/continue_previous"})
     lines = "\n".join(f"• {b['title']}" for b in buttons)
     turn = Turn().say("utter_ask_theme")
@@ -65,24 +66,31 @@ def _start(theme: str, step: int = 0, session_id: int | None = None) -> Turn:
     )
 
 
+def next_step_after(theme: str, answered_keys: tuple[str, ...]) -> int | None:
+    """The step after the last answered prompt, or None if the sequence is done."""
+    keys = [p.key for p in prompts_for(theme)]
+    done = [keys.index(k) for k in answered_keys if k in keys]
+    step = max(done) + 1 if done else 0
+    return step if step < len(keys) else None
+
+
 def start_reflection(conv: Conversation, db: Database) -> Turn:
     """Choose the theme from what the person asked for and set the journey up."""
     offered = conv.programme.themes
     if conv.intent == "continue_previous":
         last = store.last_session(db, conv.participant_id)
-        if last and last.theme in offered and len(last.answered_keys) < len(prompts_for(last.theme)):
-            turn = _start(last.theme, len(last.answered_keys), last.session_id)
+        step = next_step_after(last.theme, last.answered_keys) if last else None
+        if last and last.theme in offered and step is not None:
+            turn = _start(last.theme, step, last.session_id)
             return turn.say("utter_continuing", theme_label=_label(last.theme))
         theme = choose_theme_for(offered, store.recent_themes(db, conv.participant_id))
         turn = Turn().say("utter_nothing_to_continue")
         return turn.extend(_start(theme)).say("utter_theme_chosen", theme_label=_label(theme))
-    theme = (conv.entity("theme") or conv.slot("theme")) if conv.intent == "choose_theme" else None
-    if theme and theme not in offered:
-        theme = None
-        turn = Turn().say("utter_theme_not_offered")
-    else:
-        turn = Turn()
-    if not theme:
+    theme = conv.entity("theme") if conv.intent == "choose_theme" else None
+    turn = Turn()
+    if theme in ALL_THEMES and theme not in offered:
+        turn.say("utter_theme_not_offered")
+    if theme not in offered:  # not offered, not recognised, or "you choose for me"
         theme = choose_theme_for(offered, store.recent_themes(db, conv.participant_id))
         return turn.extend(_start(theme)).say("utter_theme_chosen_for_you", theme_label=_label(theme))
     return turn.extend(_start(theme)).say("utter_theme_chosen", theme_label=_label(theme))
