@@ -21,6 +21,8 @@ class ValidateCheckinForm(FormValidationAction):
         return "validate_checkin_form"
 
     def validate_checkin(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        if value is None:  # a reset by another action, not something the person typed
+            return {}
         turn = journey.handle_checkin(conversation(tracker), database())
         perform(turn, dispatcher, tracker.current_slot_values())
         return _slots(turn)
@@ -60,6 +62,10 @@ class ValidateReflectionForm(FormValidationAction):
     def validate_reflection_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ):
+        # rasa_sdk also validates slots that other actions just reset to None
+        # (action_start_reflection does): only a person's message is an answer.
+        if value is None:
+            return {}
         turn = journey.handle_answer(conversation(tracker), database(), prompt_texts(domain))
         perform(turn, dispatcher, tracker.current_slot_values())
         return _slots(turn)

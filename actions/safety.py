@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -9,6 +10,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.adapter import conversation, database, perform
 from bot.safety import conversation as safety
+from bot.safety import get_screen
+
+
+def warm_up() -> None:
+    """Build the risk screen (spaCy) in the background when the action server starts,
+    so the first safety follow-up is not slowed by loading it."""
+    threading.Thread(target=get_screen, name="risk-screen-warm-up", daemon=True).start()
+
+
+warm_up()
 
 
 class ActionSafetyResponse(Action):

@@ -8,10 +8,28 @@ set. ``actions/`` turns a ``Turn`` into Rasa events; nothing here imports Rasa.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.programmes import Programme
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def attempt(fn: Callable[..., T], *args: Any, default: T, what: str) -> T:
+    """Run a read that may fail (database down): log it, return ``default``.
+
+    For reads only: a conversation should go on without them. Writes report
+    failure to the person instead (``utter_storage_problem``).
+    """
+    try:
+        return fn(*args)
+    except Exception:
+        log.exception("could not %s", what)
+        return default
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ def withdraw(conv: Conversation, db: Database) -> Turn:
         store.withdraw(db, conv.participant_id, conv.programme.key, conv.programme.consent_wording_version)
     except Exception:
         log.exception("could not record consent withdrawal for %s", conv.participant_id)
-        # Nothing more will be saved this conversation either way: the slot says so.
+        # Say so honestly; the consent slot still stops saving for this conversation.
+        return Turn().say("utter_storage_problem").set(consent="declined", pending_question=None)
     response = "utter_consent_withdrawn" if was_granted else "utter_consent_declined"
     return Turn().say(response).set(consent="declined", pending_question=None)

@@ -6,7 +6,8 @@ import logging
 
 from sqlalchemy import select
 
-from bot.dialogue import Conversation, Turn
+from bot.consent.store import has_consented
+from bot.dialogue import Conversation, Turn, attempt
 from bot.reflection import store as reflection_store
 from bot.reflection.journey import _label, theme_menu
 from bot.storage.db import Database
@@ -45,16 +46,15 @@ def session_start(conv: Conversation, db: Database) -> Turn:
             .set(pending_question="consent")
         )
     turn.say("utter_welcome_back")
-    last = reflection_store.last_session(db, conv.participant_id)
+    last = attempt(reflection_store.last_session, db, conv.participant_id, default=None, what="read the last session")
     if last:
         turn.say("utter_welcome_back_theme", theme_label=_label(last.theme))
     turn.say("utter_what_i_am_not")
-    with db.session() as session:
-        participant = session.get(Participant, conv.participant_id)
-        consented = bool(participant and participant.consented)
+    consented = attempt(has_consented, db, conv.participant_id, default=False, what="read consent")
     turn.set(consent="granted" if consented else "declined")
     first = []
-    if consented and reflection_store.count_reflections(db, conv.participant_id):
+    count = attempt(reflection_store.count_reflections, db, conv.participant_id, default=0, what="count reflections")
+    if consented and count:
         first.append({"title": "Look back at what I saved", "payload": "/look_back"})
     return turn.extend(theme_menu(conv, db, first))
 

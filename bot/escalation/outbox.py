@@ -46,11 +46,9 @@ def idempotency_key(escalation_id: int, reason: str) -> str:
 def include_message(programme: Programme) -> bool:
     """Whether this programme wants a message excerpt in its webhooks (default: no).
 
-    Read from ``escalation.include_message`` in ``programmes.yml`` once the
-    programme loader exposes it as ``Programme.escalation_include_message``;
-    until then every programme gets the privacy-preserving default.
+    Read from ``escalation.include_message`` in ``programmes.yml``.
     """
-    return bool(getattr(programme, "escalation_include_message", False))
+    return programme.escalation_include_message
 
 
 def iso(value: datetime | None) -> str | None:

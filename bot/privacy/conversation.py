@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.consent.store import has_consented
-from bot.dialogue import Conversation, Turn
+from bot.dialogue import Conversation, Turn, attempt
 from bot.reflection import store
 from bot.storage.db import Database
 
@@ -28,8 +28,12 @@ def explain(conv: Conversation, db: Database) -> Turn:
 
 
 def ask_delete(conv: Conversation, db: Database) -> Turn:
-    if store.count_reflections(db, conv.participant_id) == 0 and not conv.slot("reflection_answers"):
-        return Turn().say("utter_nothing_to_delete").set(pending_question=None)
+    """Ask to confirm. With nothing saved, say so (a following yes/no stays harmless)."""
+    count = attempt(store.count_reflections, db, conv.participant_id, default=None, what="count reflections")
+    if count is None:
+        return Turn().say("utter_storage_problem").set(pending_question=None)
+    if count == 0:
+        return Turn().say("utter_nothing_to_delete").set(pending_question="delete")
     return Turn().say("utter_confirm_delete").set(pending_question="delete")
 
 
@@ -39,7 +43,8 @@ def delete(conv: Conversation, db: Database) -> Turn:
     except Exception:
         log.exception("could not delete reflections for %s", conv.participant_id)
         return Turn().say("utter_storage_problem").set(pending_question=None)
-    return Turn().say("utter_deleted", deleted_count=n).set(
+    turn = Turn().say("utter_deleted", deleted_count=n) if n else Turn().say("utter_nothing_to_delete")
+    return turn.set(
         pending_question=None, reflection_answers=[], reflection_session_id=None
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.dialogue import Conversation, Turn
+from bot.dialogue import Conversation, Turn, attempt
 from bot.programmes.config import ALL_THEMES
 from bot.reflection import store
 from bot.reflection.script import THEME_LABELS, choose_theme_for, prompt_at, prompts_for
@@ -44,7 +44,7 @@ def theme_menu(conv: Conversation, db: Database, first: list[dict] | None = None
         for t in conv.programme.themes
     ]
     buttons.append({"title": "You choose for me", "payload": "/choose_for_me"})
-    last = store.last_session(db, conv.participant_id)
+    last = attempt(store.last_session, db, conv.participant_id, default=None, what="read the last session")
     if last and last.status != "completed" and next_step_after(last.theme, last.answered_keys) is not None:
         buttons.append({"title": "Continue where I left off", "payload": "/continue_previous"})
     lines = "\n".join(f"• {b['title']}" for b in buttons)
@@ -77,13 +77,15 @@ def next_step_after(theme: str, answered_keys: tuple[str, ...]) -> int | None:
 def start_reflection(conv: Conversation, db: Database) -> Turn:
     """Choose the theme from what the person asked for and set the journey up."""
     offered = conv.programme.themes
+    recent = attempt(store.recent_themes, db, conv.participant_id, default=[], what="read recent themes")
     if conv.intent == "continue_previous":
-        last = store.last_session(db, conv.participant_id)
-        step = next_step_after(last.theme, last.answered_keys) if last else None
-        if last and last.theme in offered and step is not None:
+        last = attempt(store.last_session, db, conv.participant_id, default=None, what="read the last session")
+        unfinished = last and last.status != "completed" and last.theme in offered
+        step = next_step_after(last.theme, last.answered_keys) if unfinished else None
+        if unfinished and step is not None:
             turn = _start(last.theme, step, last.session_id)
             return turn.say("utter_continuing", theme_label=_label(last.theme))
-        theme = choose_theme_for(offered, store.recent_themes(db, conv.participant_id))
+        theme = choose_theme_for(offered, recent)
         turn = Turn().say("utter_nothing_to_continue")
         return turn.extend(_start(theme)).say("utter_theme_chosen", theme_label=_label(theme))
     theme = conv.entity("theme") if conv.intent == "choose_theme" else None
@@ -91,7 +93,7 @@ def start_reflection(conv: Conversation, db: Database) -> Turn:
     if theme in ALL_THEMES and theme not in offered:
         turn.say("utter_theme_not_offered")
     if theme not in offered:  # not offered, not recognised, or "you choose for me"
-        theme = choose_theme_for(offered, store.recent_themes(db, conv.participant_id))
+        theme = choose_theme_for(offered, recent)
         return turn.extend(_start(theme)).say("utter_theme_chosen_for_you", theme_label=_label(theme))
     return turn.extend(_start(theme)).say("utter_theme_chosen", theme_label=_label(theme))
 
@@ -118,7 +120,10 @@ def _advance(conv: Conversation, turn: Turn) -> Turn:
 
 
 def _yes_no(conv: Conversation) -> str | None:
+    """A short yes/no; a long message is an answer whatever its intent."""
     text = re.sub(r"[^\w\s']", "", clean(conv.text).lower())
+    if len(text.split()) > COMMAND_MAX_WORDS:
+        return None
     if conv.intent == "affirm" or text in YES:
         return "yes"
     if conv.intent in ("deny", "skip") or text in NO:
@@ -165,7 +170,8 @@ def handle_answer(conv: Conversation, db: Database, prompt_texts: dict[str, str]
     entry["prompt_text"] = prompt_text
     session_id = conv.slot("reflection_session_id")
     try:
-        saved = store.save_answer(
+        # The slot guards a withdrawal whose database write failed; the store checks consent too.
+        saved = None if conv.slot("consent") == "declined" else store.save_answer(
             db,
             participant_id=conv.participant_id,
             programme=conv.programme.key,
@@ -242,7 +248,9 @@ def change_topic(conv: Conversation, db: Database) -> Turn:
 
 
 def look_back(conv: Conversation, db: Database, limit: int = 3) -> Turn:
-    rows = store.list_reflections(db, conv.participant_id)
+    rows = attempt(store.list_reflections, db, conv.participant_id, default=None, what="list reflections")
+    if rows is None:
+        return Turn().say("utter_storage_problem").extend(theme_menu(conv, db))
     if not rows:
         return Turn().say("utter_look_back_none").extend(theme_menu(conv, db))
     turn = Turn().say("utter_look_back_intro")
@@ -259,6 +267,8 @@ def handle_checkin(conv: Conversation, db: Database) -> Turn:
         return Turn().say("utter_checkin_skipped").set(checkin="skipped")
     match = re.search(r"\b(10|[0-9])\b", text)
     score = int(match.group(1)) if match else None
+    if conv.slot("consent") == "declined":
+        return Turn().say("utter_checkin_thanks").set(checkin=text[:500])
     try:
         store.save_checkin(db, conv.participant_id, conv.programme.key, score, text[:500])
     except Exception:

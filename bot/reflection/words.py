@@ -12,7 +12,8 @@ import re
 MAX_ANSWER_CHARS = 20_000  # longer answers are stored up to this length, and the person is told
 QUOTE_CHARS = 140
 _SPACE = re.compile(r"\s+")
-_TAG = re.compile(r"<[^>]{0,200}>")
+# Only things shaped like markup tags ("<b>", "</p>", "<!-- -->"); "<3" and "a < b" stay.
+_TAG = re.compile(r"<(?:[a-zA-Z/!][^<>]{0,200})>")
 
 
 def clean(text: str | None) -> str:
@@ -21,8 +22,12 @@ def clean(text: str | None) -> str:
 
 
 def for_display(text: str) -> str:
-    """Text safe to echo in a chat bubble: tags removed, entities unescaped."""
-    return clean(html.unescape(_TAG.sub(" ", text)))
+    """Text safe to echo in a chat bubble: entities unescaped, then tags removed.
+
+    Unescaping first means "&lt;img …&gt;" cannot turn back into markup.
+    (Clients must still render bot text as text, never as HTML.)
+    """
+    return clean(_TAG.sub(" ", html.unescape(text)))
 
 
 def quote(text: str, limit: int = QUOTE_CHARS) -> str:

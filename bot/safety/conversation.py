@@ -48,7 +48,9 @@ def _record(conv: Conversation, db: Database, risk: dict[str, Any], *, human: bo
         )
         return True
     except Exception:
-        log.critical("ESCALATION NOT RECORDED for participant %s", conv.participant_id, exc_info=True)
+        log.critical(
+            "ESCALATION NOT RECORDED for participant %s", conv.participant_id, exc_info=True
+        )
         return False
 
 
@@ -58,7 +60,11 @@ def _merge(previous: Any, risk: dict[str, Any]) -> dict[str, Any]:
         return risk
     order = {"none": 0, "concern": 1, "urgent": 2}
     if order.get(previous.get("level"), 0) > order.get(risk.get("level"), 0):
-        return {**risk, "level": previous["level"], "category": risk.get("category") or previous.get("category")}
+        return {
+            **risk,
+            "level": previous["level"],
+            "category": risk.get("category") or previous.get("category"),
+        }
     return risk
 
 
@@ -92,9 +98,7 @@ def followup(conv: Conversation, db: Database) -> Turn:
     """Any answer while a safety check is open."""
     risk = _screen(conv)
     if risk.get("escalate"):  # e.g. "i have the pills here" after a concern
-        return safety_response(
-            Conversation(**{**conv.__dict__, "risk": risk}), db
-        )
+        return safety_response(Conversation(**{**conv.__dict__, "risk": risk}), db)
     intent = conv.intent
     rechecks = int(conv.slot("safety_rechecks", 0) or 0)
     if intent in ("not_safe", "deny"):
@@ -106,7 +110,11 @@ def followup(conv: Conversation, db: Database) -> Turn:
             .say("utter_safety_not_safe")
             .say("utter_safety_contacts")
             .say("utter_safety_offer_grounding")
-            .set(safety_check=OPEN, risk_screen=_merge(conv.slot("risk_screen"), risk), safety_rechecks=0.0)
+            .set(
+                safety_check=OPEN,
+                risk_screen=_merge(conv.slot("risk_screen"), risk),
+                safety_rechecks=0.0,
+            )
         )
     if intent in _REFLECTION_INTENTS and conv.slot("safety_check") == OPEN:
         return recheck(conv)
@@ -133,7 +141,11 @@ def followup(conv: Conversation, db: Database) -> Turn:
 def recheck(conv: Conversation) -> Turn:
     """Before any reflection resumes after a disclosure: ask again, gently."""
     rechecks = int(conv.slot("safety_rechecks", 0) or 0)
-    return Turn().say("utter_safety_recheck").set(safety_check=OPEN, safety_rechecks=float(rechecks + 1))
+    return (
+        Turn()
+        .say("utter_safety_recheck")
+        .set(safety_check=OPEN, safety_rechecks=float(rechecks + 1))
+    )
 
 
 def request_human(conv: Conversation, db: Database) -> Turn:

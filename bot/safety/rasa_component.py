@@ -23,9 +23,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 RISK_KEY = "risk"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RiskScreen(GraphComponent):
     """Screens each message with the rule-based risk screen."""
 
@@ -45,7 +43,9 @@ class RiskScreen(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> RiskScreen:
-        return cls(config)
+        component = cls(config)
+        component._get_screen()  # load spaCy with the model, not on someone's first message
+        return component
 
     def _get_screen(self):
         if self._screen is None:
@@ -69,7 +69,8 @@ class RiskScreen(GraphComponent):
             if result.escalate:
                 override = {"name": self._risk_intent, "confidence": 1.0}
                 ranking = [override] + [
-                    r for r in (message.get(INTENT_RANKING_KEY) or [])
+                    r
+                    for r in (message.get(INTENT_RANKING_KEY) or [])
                     if r.get("name") != self._risk_intent
                 ]
                 message.set(INTENT, override, add_to_output=True)

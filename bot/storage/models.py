@@ -7,7 +7,7 @@ encryption at rest can be added in one place later.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -79,9 +79,9 @@ class ReflectionSession(Base):
     )
     theme: Mapped[str] = Column(String(32))
     status: Mapped[str] = Column(String(16), default="active")  # active|completed|stopped
-    summary: Mapped[Optional[str]] = Column(PersonText, nullable=True)
+    summary: Mapped[str | None] = Column(PersonText, nullable=True)
     started_at: Mapped[datetime] = Column(DateTime(timezone=True), default=utcnow)
-    ended_at: Mapped[Optional[datetime]] = Column(DateTime(timezone=True), nullable=True)
+    ended_at: Mapped[datetime | None] = Column(DateTime(timezone=True), nullable=True)
 
     reflections: Mapped[list[Reflection]] = relationship(
         "Reflection",
@@ -119,8 +119,8 @@ class CheckIn(Base):
     participant_id: Mapped[str] = Column(
         ForeignKey("participant.id", ondelete="CASCADE"), index=True
     )
-    score: Mapped[Optional[int]] = Column(Integer, nullable=True)
-    text: Mapped[Optional[str]] = Column(PersonText, nullable=True)
+    score: Mapped[int | None] = Column(Integer, nullable=True)
+    text: Mapped[str | None] = Column(PersonText, nullable=True)
     created_at: Mapped[datetime] = Column(DateTime(timezone=True), default=utcnow)
 
 
@@ -146,15 +146,15 @@ class Escalation(Base):
     status: Mapped[str] = Column(String(16), default="open", index=True)
     created_at: Mapped[datetime] = Column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = Column(DateTime(timezone=True), default=utcnow)
-    acknowledged_at: Mapped[Optional[datetime]] = Column(
+    acknowledged_at: Mapped[datetime | None] = Column(
         DateTime(timezone=True), nullable=True
     )
-    resolved_at: Mapped[Optional[datetime]] = Column(DateTime(timezone=True), nullable=True)
+    resolved_at: Mapped[datetime | None] = Column(DateTime(timezone=True), nullable=True)
     # Set once the person asks for a human in this episode (migration 0002).
     human_requested: Mapped[bool] = Column(
         Boolean, default=False, server_default=false(), nullable=False
     )
-    human_requested_at: Mapped[Optional[datetime]] = Column(
+    human_requested_at: Mapped[datetime | None] = Column(
         DateTime(timezone=True), nullable=True
     )
 
@@ -166,20 +166,20 @@ class OutboxMessage(Base):
     __table_args__ = (UniqueConstraint("idempotency_key", name="uq_outbox_idempotency"),)
 
     id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
-    escalation_id: Mapped[Optional[int]] = Column(
+    escalation_id: Mapped[int | None] = Column(
         ForeignKey("escalation.id", ondelete="SET NULL"), nullable=True, index=True
     )
     kind: Mapped[str] = Column(String(32), default="escalation")
     target: Mapped[str] = Column(String(1024))
     # Name of the env var holding the HMAC secret, captured at enqueue time so a
     # row is self-contained; the secret itself is never stored (migration 0002).
-    secret_env: Mapped[Optional[str]] = Column(String(255), nullable=True)
+    secret_env: Mapped[str | None] = Column(String(255), nullable=True)
     idempotency_key: Mapped[str] = Column(String(255))
     payload: Mapped[dict[str, Any]] = Column(JSON)
     status: Mapped[str] = Column(String(16), default="pending", index=True)
     attempts: Mapped[int] = Column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = Column(DateTime(timezone=True), default=utcnow)
-    locked_until: Mapped[Optional[datetime]] = Column(DateTime(timezone=True), nullable=True)
-    last_error: Mapped[Optional[str]] = Column(String(2000), nullable=True)
+    locked_until: Mapped[datetime | None] = Column(DateTime(timezone=True), nullable=True)
+    last_error: Mapped[str | None] = Column(String(2000), nullable=True)
     created_at: Mapped[datetime] = Column(DateTime(timezone=True), default=utcnow)
-    delivered_at: Mapped[Optional[datetime]] = Column(DateTime(timezone=True), nullable=True)
+    delivered_at: Mapped[datetime | None] = Column(DateTime(timezone=True), nullable=True)

@@ -180,16 +180,10 @@ def test_update_and_its_outbox_row_commit_together(database, monkeypatch):
 
 
 def test_payload_leaves_out_the_message_unless_the_programme_opts_in(database):
-    from dataclasses import dataclass
-
-    from bot.programmes.config import Programme
-
-    @dataclass(frozen=True)
-    class OptIn(Programme):
-        escalation_include_message: bool = True
+    from dataclasses import replace
 
     base = make_programme(url="http://127.0.0.1:9/hook")
-    opt_in = OptIn(**{f: getattr(base, f) for f in base.__dataclass_fields__})
+    opt_in = replace(base, escalation_include_message=True)
     _record(database, message="private words " * 40, conversation="a", programme=base)
     _record(database, message="private words " * 40, conversation="b", programme=opt_in)
 

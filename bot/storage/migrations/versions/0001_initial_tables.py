@@ -4,10 +4,10 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-27 01:14:25.919831
 """
-from alembic import op
 import sqlalchemy as sa
-import bot.storage.types
+from alembic import op
 
+import bot.storage.types
 
 revision = '0001'
 down_revision = None

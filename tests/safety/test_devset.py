@@ -1,0 +1,39 @@
+"""The dev set meets the targets (and the naive baseline does not)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from bot.safety.baseline import naive_screen
+from bot.safety.evaluate import DEV_SET, latency_ms, load_examples, score
+from bot.safety.result import CATEGORIES
+
+
+def test_dev_set_is_big_varied_and_balanced():
+    examples = load_examples(DEV_SET)
+    assert len(examples) >= 400
+    cats = Counter(e.category for e in examples)
+    assert all(cats[c] >= 20 for c in CATEGORIES)
+    assert 0.35 <= cats[None] / len(examples) <= 0.5  # ~40 % benign near-misses
+    assert len({e.tag for e in examples}) >= 15
+
+
+def test_dev_set_metrics_meet_targets(screen):
+    m = score(load_examples(DEV_SET), screen.screen)
+    assert m.recall >= 0.97, m.misses
+    assert m.explicit_recall == 1.0, m.misses
+    assert m.fpr <= 0.05, m.misses
+    assert all(m.recall_by_category[c] >= 0.9 for c in CATEGORIES), m.recall_by_category
+    assert m.level_accuracy >= 0.9
+
+
+def test_rules_beat_the_naive_baseline(screen):
+    examples = load_examples(DEV_SET)
+    rules, naive = score(examples, screen.screen), score(examples, naive_screen)
+    assert rules.recall > naive.recall and rules.fpr < naive.fpr
+
+
+def test_rule_layer_is_fast(screen):
+    texts = [e.text for e in load_examples(DEV_SET)]
+    median, _ = latency_ms(texts, screen.screen, rounds=1)
+    assert median < 2.0  # target is <= 1 ms; slack for a loaded CI box

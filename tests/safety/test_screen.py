@@ -1,0 +1,244 @@
+"""Behaviour of the risk screen: categories, levels and each layer."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from bot.safety import CATEGORIES, LEVELS, ScreenResult, get_screen
+
+
+def check(screen, text, category, level, previous=None):
+    result = screen.screen(text, previous=previous)
+    assert (result.category, result.level) == (category, level), (text, result)
+    assert result.escalate is (level != "none")
+    return result
+
+
+# ----------------------------------------------------------------- API shape
+def test_public_api_constants():
+    assert CATEGORIES == (
+        "suicide",
+        "overdose_or_medical",
+        "self_harm",
+        "harm_to_others",
+        "abuse_or_unsafe_home",
+    )
+    assert LEVELS == ("none", "concern", "urgent")
+
+
+def test_get_screen_is_a_singleton(screen):
+    assert get_screen() is screen
+
+
+def test_result_round_trips_through_a_dict(screen):
+    result = screen.screen("i want to kill myself")
+    data = result.as_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert set(data) >= {"escalate", "category", "level", "rules", "subject"}
+    assert ScreenResult.from_dict(data) == result
+    assert ScreenResult.from_dict(None) is None
+    assert ScreenResult.from_dict("garbage") is None
+    assert ScreenResult.from_dict({"escalate": True}).level == "concern"
+
+
+# ------------------------------------------------------------- categories
+@pytest.mark.parametrize(
+    "text,category,level",
+    [
+        ("I want to kill myself", "suicide", "urgent"),
+        ("im gonna kms tonight", "suicide", "urgent"),
+        ("gonna unalive myself", "suicide", "urgent"),
+        ("i just want to end it all", "suicide", "urgent"),
+        ("i dont want to be here anymore", "suicide", "concern"),
+        ("everyone would be better off without me", "suicide", "concern"),
+        ("i want to go to sleep and not wake up", "suicide", "concern"),
+        ("I've been cutting myself again", "self_harm", "concern"),
+        ("im cutting right now", "self_harm", "urgent"),
+        ("i'm going to hurt him", "harm_to_others", "urgent"),
+        ("i keep having thoughts about hurting my baby", "harm_to_others", "concern"),
+        ("he hits me", "abuse_or_unsafe_home", "concern"),
+        ("scared to go home", "abuse_or_unsafe_home", "concern"),
+        ("he threatened to kill me", "abuse_or_unsafe_home", "urgent"),
+        ("took too many", "overdose_or_medical", "urgent"),
+        ("can't breathe chest pain", "overdose_or_medical", "urgent"),
+        ("relapsed and used way too much", "overdose_or_medical", "urgent"),
+        ("i took 20 paracetamol an hour ago", "overdose_or_medical", "urgent"),
+    ],
+)
+def test_categories_and_levels(screen, text, category, level):
+    check(screen, text, category, level)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i feel so sucidal",
+        "i want to kil myself",
+        "K1ll my$elf",
+        "su1cide is on my mind",
+        "I WANT TO DIEEEE",
+        "i want to die 🪦",
+        "<p>I want to <b>kill myself</b></p>",
+        "I\u2019m going to end my life",
+    ],
+)
+def test_typos_leetspeak_emoji_and_markup_still_escalate(screen, text):
+    result = screen.screen(text)
+    assert result.escalate and result.category == "suicide", (text, result)
+
+
+def test_rules_report_what_fired(screen):
+    result = screen.screen("I want to kill myself")
+    assert "suicide.kill_self" in result.rules
+
+
+# ---------------------------------------------------------------- subject
+def test_third_party_is_risk_with_subject_other(screen):
+    result = check(screen, "my sister said she wants to end it", "suicide", "concern")
+    assert result.subject == "other"
+    result = screen.screen("my friend is talking about ending things")
+    assert (result.category, result.subject) == ("suicide", "other")
+    assert screen.screen("I want to die").subject == "self"
+
+
+def test_abuse_subject_is_the_victim(screen):
+    assert screen.screen("my dad hits me").subject == "self"
+    assert screen.screen("my dad hits my mom").subject == "other"
+
+
+# --------------------------------------------------------------- negation
+def test_negated_first_person_self_harm_is_a_gentle_check(screen):
+    result = check(screen, "I'm not going to hurt myself", "self_harm", "concern")
+    assert "mod.negated" in result.rules
+    check(screen, "im not gonna kill myself", "suicide", "concern")
+
+
+def test_negation_really_negates_for_others(screen):
+    check(screen, "my dad has never hit me", None, "none")
+    check(screen, "I would never hurt anyone", None, "none")
+
+
+def test_negation_needs_to_be_close(screen):
+    # "don't know" negates knowing, not the wish that follows.
+    check(screen, "i don't know why i want to die", "suicide", "concern")
+
+
+# ------------------------------------------------------- guards and idioms
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this essay is killing me",
+        "I could kill for a coffee",
+        "dying to see the film",
+        "my phone died",
+        "killed it at the gig",
+        "shoot me a text",
+        "my mom is going to kill me when she sees my grades",
+        "I'm going to kill my brother, he ate my fries",
+        "i'm going to kill him in fortnite",
+        "a documentary about suicide",
+        "studying overdose statistics for my nursing course",
+        "gave the dog his pills",
+        "cut my finger chopping onions",
+        "cut myself shaving",
+        "I've been clean 2 years",
+        "I want to end things with my boyfriend",
+        "i take all my pills on time now",
+        "I took two ibuprofen for my headache",
+        "i'm tired of living with my parents",
+        "",
+        "   ",
+    ],
+)
+def test_benign_near_misses_do_not_escalate(screen, text):
+    check(screen, text, None, "none")
+
+
+def test_guard_ids_are_reported(screen):
+    result = screen.screen("a documentary about suicide")
+    assert "guard.media_study" in result.rules
+
+
+def test_first_person_statement_survives_a_media_guard(screen):
+    result = screen.screen("I watched a documentary about suicide and now I want to kill myself")
+    assert result.level == "urgent" and result.category == "suicide"
+
+
+# ------------------------------------------------------------------- past
+def test_distant_past_with_present_safety_is_none(screen):
+    result = check(screen, "years ago I attempted, I'm in a good place now", None, "none")
+    assert "mod.distant_past_safe" in result.rules
+
+
+def test_distant_past_without_safety_is_concern(screen):
+    check(screen, "I tried to kill myself when I was 16", "suicide", "concern")
+
+
+def test_recent_past_is_concern(screen):
+    check(screen, "I tried to kill myself last month", "suicide", "concern")
+
+
+def test_past_that_is_back_is_not_discounted(screen):
+    assert screen.screen("years ago i wanted to die and lately i want to again").escalate
+
+
+# ---------------------------------------------------------------- context
+@pytest.mark.parametrize("follow_up", ["i have the pills here", "i have the rope", "tonight"])
+def test_means_or_timing_after_concern_raises_to_urgent(screen, follow_up):
+    first = check(screen, "i just want to disappear forever", "suicide", "concern")
+    result = check(screen, follow_up, "suicide", "urgent", previous=first)
+    assert "ctx.raise" in result.rules
+
+
+def test_context_works_from_a_slot_dict(screen):
+    first = screen.screen("my sister said she wants to end it").as_dict()
+    result = screen.screen("she has a bottle of pills", previous=first)
+    assert (result.category, result.level, result.subject) == ("suicide", "urgent", "other")
+
+
+def test_means_words_alone_are_not_risk(screen):
+    check(screen, "i have the pills here", None, "none")
+    check(screen, "tonight", None, "none", previous=screen.screen("what a lovely day"))
+
+
+def test_negated_means_do_not_raise(screen):
+    first = screen.screen("i wish i was dead")
+    check(screen, "i don't have a plan", None, "none", previous=first)
+
+
+# -------------------------------------------------------------- bad input
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        None,
+        42,
+        b"bytes",
+        "\x00\x01",
+        "🪦",
+        "<script>x</script>",
+        "&nbsp;&amp;",
+        "\n\n\n",
+        "a" * 10,
+    ],
+)
+def test_never_raises(screen, value):
+    result = screen.screen(value)  # type: ignore[arg-type]
+    assert result.level in LEVELS
+
+
+def test_huge_input_is_capped_and_fast(screen):
+    text = "I had a nice walk today. " * 4000 + "I want to kill myself"
+    assert len(text) > 100_000
+    start = time.perf_counter()
+    result = screen.screen(text)
+    assert time.perf_counter() - start < 1.0
+    assert result.level == "urgent"
+
+
+def test_garbled_previous_is_ignored(screen):
+    result = screen.screen("tonight", previous={"level": "bogus"})  # type: ignore[arg-type]
+    assert result.level == "none"
