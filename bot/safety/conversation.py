@@ -87,6 +87,7 @@ def safety_response(conv: Conversation, db: Database) -> Turn:
         turn.say("utter_safety_offer_grounding").say("utter_ask_safe_now")
     return turn.set(
         safety_check=OPEN,
+        safety_rechecks=0.0,  # a new disclosure needs its own re-check before it can close
         risk_screen=_merge(conv.slot("risk_screen"), risk),
         pending_question=None,
         reflection_answer=None,
@@ -101,6 +102,12 @@ def followup(conv: Conversation, db: Database) -> Turn:
         return safety_response(Conversation(**{**conv.__dict__, "risk": risk}), db)
     intent = conv.intent
     rechecks = int(conv.slot("safety_rechecks", 0) or 0)
+    about_someone_else = (conv.slot("risk_screen") or {}).get("subject") == "other"
+    if about_someone_else and rechecks == 0 and intent in ("affirm", "deny"):
+        # We offered a person, we did not ask "are you safe?": yes/no answers the offer.
+        if intent == "affirm":
+            return request_human(conv, db)
+        return Turn().say("utter_safety_door_open").set(safety_check=OPEN)
     if intent in ("not_safe", "deny"):
         risk = {**(conv.slot("risk_screen") or {}), "level": "urgent", "escalate": True}
         risk["rules"] = list(risk.get("rules") or []) + ["person:not_safe"]

@@ -104,6 +104,7 @@ async def test_safety_response_action(
 
     assert events == [
         SlotSet("safety_check", "open"),
+        SlotSet("safety_rechecks", 0.0),
         SlotSet("risk_screen", risk),
         SlotSet("pending_question", None),
         SlotSet("reflection_answer", None),

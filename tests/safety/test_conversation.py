@@ -30,13 +30,6 @@ from tests.actions.support import (
 CONCERN_TEXT = "i don't want to be here anymore"  # suicide, concern, self
 URGENT_TEXT = "i'm going to take all my pills tonight"  # suicide, urgent, self
 OTHER_TEXT = "my friend said she wants to kill herself"  # suicide, about someone else
-SAFETY_SLOTS = (
-    "safety_check",
-    "risk_screen",
-    "pending_question",
-    "reflection_answer",
-    "requested_slot",
-)
 FIRST_RESPONSE = [
     "utter_safety_thank_you",
     "utter_safety_contacts",
@@ -109,6 +102,7 @@ def test_concern_gets_the_safety_first_response(database, screen):
     assert_no_script(turn)
     assert turn.slots == {
         "safety_check": "open",
+        "safety_rechecks": 0.0,
         "risk_screen": risk,
         "pending_question": None,
         "reflection_answer": None,
