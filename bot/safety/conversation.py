@@ -10,6 +10,7 @@ repeat a person's words back here (they may describe a method).
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from bot.dialogue import Conversation, Turn
@@ -95,10 +96,30 @@ def safety_response(conv: Conversation, db: Database) -> Turn:
     )
 
 
+_SAFE_WORDS = {"safe", "fine", "ok", "okay", "alright", "good", "better"}
+
+
+def _context_only_raise_on_a_safe_answer(conv: Conversation, risk: dict[str, Any]) -> bool:
+    """"yes I'm safe right now": the timing word answers our question, it is no new risk.
+
+    Only a raise that came from context alone (the message screens clean on its
+    own) is set aside, and only when the person says they are safe in words.
+    """
+    from bot.safety import get_screen
+
+    if "ctx.raise" not in (risk.get("rules") or []):
+        return False
+    words = set(re.findall(r"[a-z']+", (conv.text or "").lower()))
+    if conv.intent not in ("safe_now", "affirm") or not words & _SAFE_WORDS:
+        return False
+    return not get_screen().screen(conv.text or "").escalate
+
+
 def followup(conv: Conversation, db: Database) -> Turn:
     """Any answer while a safety check is open."""
     risk = _screen(conv)
-    if risk.get("escalate"):  # e.g. "i have the pills here" after a concern
+    if risk.get("escalate") and not _context_only_raise_on_a_safe_answer(conv, risk):
+        # e.g. "i have the pills here" after a concern: a new disclosure
         return safety_response(Conversation(**{**conv.__dict__, "risk": risk}), db)
     intent = conv.intent
     rechecks = int(conv.slot("safety_rechecks", 0) or 0)

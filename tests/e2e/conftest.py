@@ -33,7 +33,7 @@ import pytest
 import requests
 import yaml
 
-from tests.conftest import PG_ADMIN_URL, _pg_admin_engine
+from tests.conftest import fresh_pg_database
 from tests.escalation.receiver import WebhookReceiver, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -199,22 +199,8 @@ def _kill(pid: int) -> None:
 @pytest.fixture(scope="session")
 def e2e_db_url() -> Iterator[str]:
     """A fresh PostgreSQL database for the whole e2e session (dropped after)."""
-    from sqlalchemy import text
-
-    from bot.storage import reset_databases
-
-    name = f"restory_e2e_{uuid.uuid4().hex[:12]}"
-    admin = _pg_admin_engine()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    try:
-        yield f"{base}/{name}"
-    finally:
-        reset_databases()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_pg_database("restory_e2e") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

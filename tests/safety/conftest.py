@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+# A migrated SQLite database per test, shared with the action tests.
+from tests.actions.support import db, db_template  # noqa: F401 (fixtures)
+
 
 @pytest.fixture(scope="session")
 def screen():

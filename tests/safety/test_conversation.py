@@ -19,9 +19,8 @@ import yaml
 from bot.dialogue import Conversation, Turn
 from bot.escalation import list_escalations
 from bot.safety import conversation as safety
+from bot.safety import get_screen
 from tests.actions.support import (
-    db,  # noqa: F401 (fixture)
-    db_template,  # noqa: F401 (fixture)
     make_conversation,
     programme,
     unmigrated_database,
@@ -158,7 +157,7 @@ def test_someone_else_at_risk_gets_third_party_guidance(database, screen):
 
 
 @pytest.mark.parametrize("nlu_risk", ["no risk key", "no screen hit"])
-def test_nlu_only_disclosure_is_a_concern_with_unspecified_category(db, screen, nlu_risk):  # noqa: F811
+def test_nlu_only_disclosure_is_a_concern_with_unspecified_category(db, screen, nlu_risk):
     # DIET chose risk_disclosure ("i'm in crisis") but the screen found nothing.
     risk = None if nlu_risk == "no risk key" else screen.screen("i'm in crisis").as_dict()
     assert risk is None or risk["escalate"] is False
@@ -194,7 +193,7 @@ def test_storage_failure_never_blocks_the_safety_response(tmp_path, screen, capl
     assert any("ESCALATION NOT RECORDED" in r.getMessage() for r in caplog.records)
 
 
-def test_second_disclosure_updates_the_same_episode(db, screen):  # noqa: F811
+def test_second_disclosure_updates_the_same_episode(db, screen):
     _, slots = disclose(db, screen, CONCERN_TEXT)
     risk = screen.screen(URGENT_TEXT).as_dict()
 
@@ -216,7 +215,7 @@ def test_second_disclosure_updates_the_same_episode(db, screen):  # noqa: F811
         ("you misunderstood, i'm ok", "safe_now"),
     ],
 )
-def test_a_single_im_fine_keeps_the_check_open(db, screen, text, intent):  # noqa: F811
+def test_a_single_im_fine_keeps_the_check_open(db, screen, text, intent):
     _, slots = disclose(db, screen)
 
     turn = safety.followup(said(text, intent, **slots), db)
@@ -234,7 +233,7 @@ def test_a_single_im_fine_keeps_the_check_open(db, screen, text, intent):  # noq
     "intent", ["choose_theme", "start_reflection", "choose_for_me", "continue_previous"]
 )
 @pytest.mark.parametrize(("before", "after"), [(0.0, 1.0), (1.0, 2.0)])
-def test_reflection_while_open_rechecks_first(db, screen, intent, before, after):  # noqa: F811
+def test_reflection_while_open_rechecks_first(db, screen, intent, before, after):
     _, slots = disclose(db, screen)
     slots["safety_rechecks"] = before
 
@@ -246,7 +245,7 @@ def test_reflection_while_open_rechecks_first(db, screen, intent, before, after)
 
 
 @pytest.mark.parametrize(("text", "intent"), [("yes i'm safe", "safe_now"), ("yes", "affirm")])
-def test_safe_after_a_recheck_closes_the_check(db, screen, text, intent):  # noqa: F811
+def test_safe_after_a_recheck_closes_the_check(db, screen, text, intent):
     _, slots = disclose(db, screen)
     slots["safety_rechecks"] = 1.0
 
@@ -334,7 +333,7 @@ def test_context_raises_a_followup_to_an_urgent_disclosure(database, screen):
         ("whatever", "out_of_scope"),
     ],
 )
-def test_unclear_while_open_keeps_the_door_open(db, screen, text, intent):  # noqa: F811
+def test_unclear_while_open_keeps_the_door_open(db, screen, text, intent):
     _, slots = disclose(db, screen)
 
     turn = safety.followup(said(text, intent, **slots), db)
@@ -344,7 +343,7 @@ def test_unclear_while_open_keeps_the_door_open(db, screen, text, intent):  # no
     assert one_escalation(db).message_count == 1
 
 
-def test_new_disclosure_after_a_recheck_needs_a_new_recheck(db, screen):  # noqa: F811
+def test_new_disclosure_after_a_recheck_needs_a_new_recheck(db, screen):
     # disclosure → "i'm fine" → "hope" (re-check) → a NEW disclosure → "i'm fine":
     # the new episode must not be closed by that single "i'm fine".
     _, slots = disclose(db, screen)
@@ -379,7 +378,7 @@ def test_request_human_during_a_safety_check(database, screen):
     assert esc.rules == [*risk["rules"], "person:requested_human"]
 
 
-def test_request_human_without_a_disclosure(db):  # noqa: F811
+def test_request_human_without_a_disclosure(db):
     turn = safety.request_human(said("can i talk to a real person", "request_human"), db)
 
     assert turn.responses == ["utter_human_requested"]
@@ -474,7 +473,7 @@ METHOD_DISCLOSURES = [
 
 
 @pytest.mark.parametrize(("text", "method_words"), METHOD_DISCLOSURES)
-def test_no_method_details_are_repeated_back(db, screen, text, method_words):  # noqa: F811
+def test_no_method_details_are_repeated_back(db, screen, text, method_words):
     texts = _domain_texts()
     risk = screen.screen(text).as_dict()
     first = safety.safety_response(said(text, "risk_disclosure", risk), db)
@@ -513,7 +512,7 @@ def test_render_would_catch_a_repeated_method():
     ],
 )
 def test_yes_or_no_after_a_third_party_disclosure_answers_the_offer(
-    db,  # noqa: F811
+    db,
     screen,
     text,
     intent,
@@ -529,3 +528,23 @@ def test_yes_or_no_after_a_third_party_disclosure_answers_the_offer(
     assert wrong not in turn.responses, turn.responses
     if intent == "deny":
         assert one_escalation(db).human_requested is False  # they declined a person
+
+
+def test_yes_im_safe_right_now_is_an_answer_not_a_new_disclosure(db):
+    risk = get_screen().screen("honestly i dont want to be alive anymore").as_dict()
+    slots = {"safety_check": "open", "risk_screen": risk, "safety_rechecks": 1.0}
+
+    turn = safety.followup(said("yes im safe right now", "safe_now", **slots), db)
+
+    assert turn.responses == ["utter_safety_ack_safe", "utter_safety_resume_choice"]
+    assert turn.slots["safety_check"] is None
+
+
+def test_means_right_after_a_disclosure_still_raises_even_with_yes(db):
+    risk = get_screen().screen("honestly i dont want to be alive anymore").as_dict()
+    slots = {"safety_check": "open", "risk_screen": risk}
+
+    turn = safety.followup(said("yes i have the pills right here", "affirm", **slots), db)
+
+    assert "utter_safety_urgent" in turn.responses
+    assert turn.slots["risk_screen"]["level"] == "urgent"
