@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.programmes.config import Programme
-from bot.storage.models import Escalation, OutboxMessage
+from bot.storage.models import Escalation, OutboxMessage, iso
 
 # Outbox row statuses.
 PENDING = "pending"  # waiting for its first attempt
@@ -50,14 +50,6 @@ def include_message(programme: Programme) -> bool:
     """
     return programme.escalation_include_message
 
-
-def iso(value: datetime | None) -> str | None:
-    """ISO 8601 in UTC; SQLite returns naive datetimes, which are UTC here."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat()
 
 
 def excerpt(message: str, limit: int = EXCERPT_CHARS) -> str:

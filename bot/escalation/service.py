@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.escalation import outbox
 from bot.programmes.config import Programme
 from bot.storage.db import Database
-from bot.storage.models import Escalation, OutboxMessage
+from bot.storage.models import Escalation, OutboxMessage, iso
 
 OPEN = "open"
 ACKNOWLEDGED = "acknowledged"
@@ -399,8 +399,8 @@ def _record_of(esc: Escalation, rows: list[OutboxMessage]) -> EscalationRecord:
             status=r.status,
             attempts=r.attempts or 0,
             last_error=r.last_error,
-            next_attempt_at=outbox.iso(r.next_attempt_at),
-            delivered_at=outbox.iso(r.delivered_at),
+            next_attempt_at=iso(r.next_attempt_at),
+            delivered_at=iso(r.delivered_at),
         )
         for r in rows
     )
@@ -415,10 +415,10 @@ def _record_of(esc: Escalation, rows: list[OutboxMessage]) -> EscalationRecord:
         status=esc.status,
         human_requested=bool(esc.human_requested),
         message_count=esc.message_count or 0,
-        created_at=outbox.iso(esc.created_at),
-        updated_at=outbox.iso(esc.updated_at),
-        acknowledged_at=outbox.iso(esc.acknowledged_at),
-        resolved_at=outbox.iso(esc.resolved_at),
+        created_at=iso(esc.created_at),
+        updated_at=iso(esc.updated_at),
+        acknowledged_at=iso(esc.acknowledged_at),
+        resolved_at=iso(esc.resolved_at),
         notification=outbox.summarise(n.status for n in notifications),
         notifications=notifications,
         message=esc.message or "",

@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 
 from bot.consent.store import has_consented
 from bot.storage.db import Database
-from bot.storage.models import CheckIn, Reflection, ReflectionSession, utcnow
+from bot.storage.models import CheckIn, Reflection, ReflectionSession, iso, utcnow
 from bot.storage.participants import ensure_participant
 
 
@@ -111,7 +111,7 @@ def list_reflections(db: Database, participant_id: str) -> list[dict]:
                 "prompt": r.prompt_key,
                 "prompt_text": r.prompt_text,
                 "text": r.text,
-                "created_at": r.created_at.isoformat(),
+                "created_at": iso(r.created_at),
             }
             for r in session.scalars(stmt)
         ]

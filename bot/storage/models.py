@@ -29,6 +29,15 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC; SQLite returns naive datetimes, which are UTC here."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat()
+
+
 # SQLAlchemy 1.4 (Rasa's pin) has no DeclarativeBase/mapped_column; the typed
 # ``Mapped[...] = Column(...)`` form below reads the same and ports to 2.0 as is.
 mapper_registry = registry()
