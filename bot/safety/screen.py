@@ -178,8 +178,10 @@ class RiskScreen:
 
     def _repair_uncached(self, word: str) -> str | None:
         """Canonical lemma for an unknown word: undo a stretched letter
-        ("diee" -> "die", "killl" -> "kill"), or snap to an anchor word
-        within one edit ("sucide" -> "suicide")."""
+        ("diee" -> "die", "killl" -> "kill"), restore a dropped double
+        letter ("hiting" -> "hitting") or a dropped final g ("killin" ->
+        "killing"), or snap to an anchor word within one edit ("sucide" ->
+        "suicide"; for 4-letter words only a swap: "lfie" -> "life")."""
         if self._known(word):
             return None
         for i in range(len(word) - 1):
@@ -187,11 +189,24 @@ class RiskScreen:
                 shorter = word[:i] + word[i + 1 :]
                 if self._known(shorter):
                     return self._canonical(shorter)
-        if len(word) < 5:
+        if len(word) >= 5:
+            # "hiting", "kiling", "stabed": one consonant of a double dropped.
+            for i in range(1, len(word) - 2):
+                if word[i] not in "aeiouy" and word[i] not in (word[i - 1], word[i + 1]):
+                    longer = word[: i + 1] + word[i:]
+                    if self._known(longer):
+                        return self._canonical(longer)
+        if word.endswith("in") and len(word) >= 5 and self._known(word + "g"):
+            return self._canonical(word + "g")  # "killin", "cuttin", "thinkin"
+        if len(word) < 4:
             return None
         for anchor in self._anchors:
+            if len(word) == 4 or len(anchor) == 4:
+                if len(anchor) == len(word) and _within_one_edit(word, anchor):
+                    return self._canonical(anchor)  # same length: swap or one letter
+                continue
             if abs(len(anchor) - len(word)) <= 1 and _within_one_edit(word, anchor):
-                return anchor
+                return self._canonical(anchor)
         return None
 
     def _segments(self, doc) -> tuple[list[int], list[int]]:
@@ -450,9 +465,17 @@ def _mentions(patterns, words: frozenset[str]) -> bool:
     return False
 
 
+#: A number followed by one of these is a dose ("50mg"), not a count of pills.
+_DOSE_UNITS = frozenset(
+    "mg mgs mcg ug µg μg g gram grams ml mls milligram milligrams microgram micrograms".split()
+)
+
+
 def _has_number_at_least(span, minimum: int) -> bool:
+    doc = span.doc
     for tok in span:
-        if tok.like_num:
+        following = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else ""
+        if tok.like_num and following not in _DOSE_UNITS:
             value = _WORD_NUMBERS.get(tok.lower_)
             if value is None:
                 try:

@@ -37,3 +37,26 @@ def test_rule_layer_is_fast(screen):
     texts = [e.text for e in load_examples(DEV_SET)]
     median, _ = latency_ms(texts, screen.screen, rounds=1)
     assert median < 2.0  # target is <= 1 ms; slack for a loaded CI box
+
+
+# Written before the lexicon was read, then used for one generalisation pass
+# (docs/safety-screen.md, "Held-out pass"). Not a substitute for the
+# independent held-out set: it guards against regressions on that pass.
+HOLDOUT_SET = DEV_SET.with_name("holdout.jsonl")
+
+
+def test_holdout_set_is_big_and_varied():
+    examples = load_examples(HOLDOUT_SET)
+    assert len(examples) >= 250
+    cats = Counter(e.category for e in examples)
+    assert all(cats[c] >= 15 for c in CATEGORIES)
+    assert cats[None] >= 100
+    dev_texts = {e.text.lower() for e in load_examples(DEV_SET)}
+    assert not [e.text for e in examples if e.text.lower() in dev_texts]
+
+
+def test_holdout_metrics_meet_targets(screen):
+    m = score(load_examples(HOLDOUT_SET), screen.screen)
+    assert m.recall >= 0.97, m.misses
+    assert m.explicit_recall == 1.0, m.misses
+    assert m.fpr <= 0.05, m.misses

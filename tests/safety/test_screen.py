@@ -242,3 +242,42 @@ def test_huge_input_is_capped_and_fast(screen):
 def test_garbled_previous_is_ignored(screen):
     result = screen.screen("tonight", previous={"level": "bogus"})  # type: ignore[arg-type]
     assert result.level == "none"
+
+
+# ------------------------------------------------- held-out pass (typos, units)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to hurt my slef",  # 4-letter swap repair (anchor "self")
+        "i want to end my lfie",  # 4-letter swap repair (anchor "life")
+        "thinkin bout killin myself",  # dropped final g
+        "i cant stop cuttin myself",  # anchor repair returns the lemma ("cut")
+        "my stepdad keeps hiting me",  # dropped double consonant
+        "i want to 🪢 myself",
+        "going to 🔪 him when he walks in",
+    ],
+)
+def test_held_out_spellings_escalate(screen, text):
+    assert screen.screen(text).escalate, text
+
+
+def test_a_dose_in_mg_is_not_a_pill_count(screen):
+    check(screen, "i take 50mg of sertraline daily", None, "none")
+    check(screen, "i took 20 tylenol", "overdose_or_medical", "urgent")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'll be gone for the weekend so text me",
+        "my mum won't let me go to the concert",
+        "my pills are lined up in my weekly organiser",
+        "he locked me out of the spotify account",
+        "the withdrawal from caffeine is really bad, headache all day",
+        "studying for my pharmacology exam on lethal doses",
+        "the pharmacist said not to mix ibuprofen with my other meds",
+        "i used to self harm but i've found better ways to cope",
+    ],
+)
+def test_held_out_pass_guards(screen, text):
+    assert not screen.screen(text).escalate, (text, screen.screen(text))
