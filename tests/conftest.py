@@ -27,6 +27,17 @@ def _pg_admin_engine():
     return create_engine(PG_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_var_dir(tmp_path_factory):
+    """Keep tests' files (e.g. the escalation spool) out of the project's var/."""
+    from bot.config import get_settings
+
+    os.environ["RESTORY_VAR_DIR"] = str(tmp_path_factory.mktemp("var"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'restory.db'}"

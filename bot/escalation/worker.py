@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -24,7 +25,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.config import read_secret
-from bot.escalation import outbox, signing
+from bot.escalation import outbox, signing, spool
 from bot.storage.db import Database
 from bot.storage.models import OutboxMessage
 
@@ -311,13 +312,22 @@ def run_worker(
     batch: int = 20,
     timeout: float = 5.0,
     policy: RetryPolicy | None = None,
+    spool_path: Path | None = None,
 ) -> None:
-    """Deliver until ``stop_event`` is set; survives database and network errors."""
+    """Deliver until ``stop_event`` is set; survives database and network errors.
+
+    Each pass first replays escalations spooled to a file while the database
+    was down (:mod:`bot.escalation.spool`), so they are recorded and notified.
+    """
     policy = policy or RetryPolicy()
     if policy.lease <= timeout:
         log.warning("lease (%ss) should exceed the HTTP timeout (%ss)", policy.lease, timeout)
     with requests.Session() as http:
         while not stop_event.is_set():
+            try:
+                spool.replay(db, spool_path)
+            except Exception:
+                log.exception("escalation spool replay failed; will retry")
             try:
                 done = deliver_due(
                     db,

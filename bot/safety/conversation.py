@@ -31,28 +31,37 @@ def _screen(conv: Conversation) -> dict[str, Any]:
     return get_screen().screen(conv.text or "", previous=prev).as_dict()
 
 
-def _record(conv: Conversation, db: Database, risk: dict[str, Any], *, human: bool = False) -> bool:
-    """Record the escalation; a failure is logged loudly and never blocks the reply."""
-    from bot.escalation import record_risk
+RECORDED, SPOOLED, LOST = "recorded", "spooled", "lost"
 
+
+def _record(conv: Conversation, db: Database, risk: dict[str, Any], *, human: bool = False) -> str:
+    """Record the escalation; never blocks the reply. Returns where it went.
+
+    If the database fails, the episode goes to the spool file, which the outbox
+    worker replays when the database is back (``bot.escalation.spool``).
+    """
+    from bot.escalation import record_risk, spool
+
+    entry = {
+        "participant_id": conv.participant_id,
+        "conversation_id": conv.participant_id,
+        "category": risk.get("category") or "unspecified",
+        "level": risk.get("level") if risk.get("level") in ("concern", "urgent") else "concern",
+        "rules": list(risk.get("rules") or []),
+        "message": conv.text or "",
+        "human_requested": human,
+    }
     try:
-        record_risk(
-            db,
-            participant_id=conv.participant_id,
-            conversation_id=conv.participant_id,
-            programme=conv.programme,
-            category=risk.get("category") or "unspecified",
-            level=risk.get("level") if risk.get("level") in ("concern", "urgent") else "concern",
-            rules=list(risk.get("rules") or []),
-            message=conv.text or "",
-            human_requested=human,
-        )
-        return True
+        record_risk(db, programme=conv.programme, **entry)
+        return RECORDED
     except Exception:
-        log.critical(
-            "ESCALATION NOT RECORDED for participant %s", conv.participant_id, exc_info=True
-        )
-        return False
+        log.critical("escalation not recorded for %s; spooling it", conv.participant_id, exc_info=True)
+    try:
+        spool.write({**entry, "programme": conv.programme.key})
+        return SPOOLED
+    except Exception:
+        log.critical("ESCALATION LOST for participant %s", conv.participant_id, exc_info=True)
+        return LOST
 
 
 def _merge(previous: Any, risk: dict[str, Any]) -> dict[str, Any]:
@@ -183,8 +192,10 @@ def request_human(conv: Conversation, db: Database) -> Turn:
     risk["rules"] = list(risk.get("rules") or []) + ["person:requested_human"]
     if not risk.get("category"):
         risk["category"] = "human_request"
-    ok = _record(conv, db, risk, human=True)
-    turn = Turn().say("utter_human_requested" if ok else "utter_human_request_failed")
+    # Only promise a person once the request is in the database; a spooled one
+    # is delivered later, so give the contacts to reach directly now.
+    recorded = _record(conv, db, risk, human=True) == RECORDED
+    turn = Turn().say("utter_human_requested" if recorded else "utter_human_request_failed")
     if conv.slot("safety_check") == OPEN:
         turn.say("utter_safety_contacts")
     return turn
