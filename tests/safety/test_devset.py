@@ -60,3 +60,26 @@ def test_holdout_metrics_meet_targets(screen):
     assert m.recall >= 0.97, m.misses
     assert m.explicit_recall == 1.0, m.misses
     assert m.fpr <= 0.05, m.misses
+
+
+# Second fresh-data pass (docs/safety-screen.md, "Second fresh-data pass"):
+# written before the lexicon was read; the fixes were then made against it,
+# so like the holdout set it guards against regressions, it does not judge.
+PROBE2_SET = DEV_SET.with_name("probe2.jsonl")
+
+
+def test_probe2_set_is_big_varied_and_new():
+    examples = load_examples(PROBE2_SET)
+    assert len(examples) >= 250
+    cats = Counter(e.category for e in examples)
+    assert all(cats[c] >= 20 for c in CATEGORIES)
+    assert cats[None] >= 100
+    seen = {e.text.lower() for e in load_examples(DEV_SET) + load_examples(HOLDOUT_SET)}
+    assert not [e.text for e in examples if e.text.lower() in seen]
+
+
+def test_probe2_metrics_meet_targets(screen):
+    m = score(load_examples(PROBE2_SET), screen.screen)
+    assert m.recall >= 0.97, m.misses
+    assert m.explicit_recall == 1.0, m.misses
+    assert m.fpr <= 0.05, m.misses
