@@ -260,6 +260,9 @@ def look_back(conv: Conversation, db: Database, limit: int = 3) -> Turn:
     return turn.extend(theme_menu(conv, db))
 
 
+HARD_DAY_MAX = 3  # a check-in at or below this gets a gentler answer
+
+
 def handle_checkin(conv: Conversation, db: Database) -> Turn:
     """Store a check-in (a word and/or a 0-10 number) if consented; skip is fine."""
     text = clean(conv.text)
@@ -267,14 +270,17 @@ def handle_checkin(conv: Conversation, db: Database) -> Turn:
         return Turn().say("utter_checkin_skipped").set(checkin="skipped")
     match = re.search(r"\b(10|[0-9])\b", text)
     score = int(match.group(1)) if match else None
+    # A hard day is met with care and a reminder that we can go gently or stop.
+    thanks = "utter_checkin_hard_day" if score is not None and score <= HARD_DAY_MAX else "utter_checkin_thanks"
+    turn = Turn().set(checkin=text[:500])
     if conv.slot("consent") == "declined":
-        return Turn().say("utter_checkin_thanks").set(checkin=text[:500])
+        return turn.say(thanks)
     try:
         store.save_checkin(db, conv.participant_id, conv.programme.key, score, text[:500])
     except Exception:
         log.exception("could not save a check-in for participant %s", conv.participant_id)
-        return Turn().say("utter_storage_problem").set(checkin=text[:500])
-    return Turn().say("utter_checkin_thanks").set(checkin=text[:500])
+        return turn.say("utter_storage_problem")
+    return turn.say(thanks)
 
 
 def pending_answers(conv: Conversation) -> list[dict]:

@@ -540,7 +540,8 @@ def test_handle_checkin_parses_a_score(db, text, score):
 
     turn = journey.handle_checkin(make_conversation(text=text), db)
 
-    assert turn.responses == ["utter_checkin_thanks"]
+    hard_day = score is not None and score <= journey.HARD_DAY_MAX
+    assert turn.responses == ["utter_checkin_hard_day" if hard_day else "utter_checkin_thanks"]
     assert turn.slots == {"checkin": text}
     assert _checkins(db) == [(score, text)]
 
