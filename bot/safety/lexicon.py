@@ -44,6 +44,7 @@ MARKER_KINDS = (
     "present",  # "again", "lately", "still", "right now"
     "safe_now",  # "i'm in a good place now"
     "recovery",  # "clean for 2 years", "not anymore"
+    "returning",  # "the urges are back", "relapsed", "again": no recovery rescue
     "joke",  # "lol", "jk", "😂"
     "intensifier",  # plan / means / timing: "tonight", "i have the pills"
 )
@@ -169,8 +170,30 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
+def _num_variants(text: str) -> list[str]:
+    """Expand ``NUM`` inside an alternation ("NUM|a|two") into two patterns,
+    one with the number and one with the words: a spaCy token spec cannot
+    OR ``LIKE_NUM`` with a word list, and the literal word "num" never matches."""
+    tokens = text.split()
+    for i, raw in enumerate(tokens):
+        op = raw[-1] if len(raw) > 1 and raw[-1] in "?+" else ""
+        body = raw[:-1] if op else raw
+        alts = body.split("|")
+        if len(alts) > 1 and "NUM" in alts:
+            words = "|".join(a for a in alts if a != "NUM") + op
+            head, tail = " ".join(tokens[:i]), " ".join(tokens[i + 1 :])
+            return [
+                v
+                for middle in ("NUM" + op, words)
+                for v in _num_variants(" ".join(x for x in (head, middle, tail) if x))
+            ]
+    return [text]
+
+
 def _patterns(entry: dict[str, Any], sets, where: str):
-    pats = tuple(compile_pattern(p, sets) for p in entry.get("patterns") or ())
+    pats = tuple(
+        compile_pattern(v, sets) for p in entry.get("patterns") or () for v in _num_variants(p)
+    )
     phrases = tuple(str(p).lower() for p in entry.get("phrases") or ())
     if not pats and not phrases:
         raise LexiconError(f"{where}: needs 'patterns' or 'phrases'")

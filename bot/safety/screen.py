@@ -143,6 +143,9 @@ class RiskScreen:
         doc = self._doc(clean)
         sent_of, clause_of = self._segments(doc)
         risk, guards, markers = self._match(doc)
+        contrast = self._contrast_clauses(doc, clause_of, risk, markers)
+        if contrast:
+            markers["contrast"] = contrast
         fired: list[str] = []
         hits: list[_Hit] = []
         for rule, start, end in risk:
@@ -332,6 +335,39 @@ class RiskScreen:
                 return False
         return False
 
+    def _contrast_clauses(self, doc, clause_of, risk, markers) -> list[tuple[str, int, int]]:
+        """Clauses that turn to the present *without* risk: "..., now i run a
+        peer group", "today i'm a nurse". A clause counts when it opens (after
+        an optional but/and/so) with now/today/nowadays/these days + a person,
+        holds no risk match and no craving/worsening word, and the message has
+        no "returning" cue ("the urges are back", "again")."""
+        if markers.get("returning"):
+            return []
+        risky = {clause_of[s] for _, s, _ in risk}
+        out = []
+        prev = None
+        for tok in doc:
+            c = clause_of[tok.i]
+            first = c != prev
+            prev = c
+            if not first or c in risky:
+                continue
+            i = tok.i
+            if doc[i].lower_ in _CONTRAST_LEAD and i + 1 < len(doc):
+                i += 1
+            low = doc[i].lower_
+            if low in ("these", "those") and i + 1 < len(doc) and doc[i + 1].lower_ == "days":
+                i += 1
+            elif low not in _CONTRAST_NOW:
+                continue
+            words = [t for t in doc[i + 1 :] if clause_of[t.i] == c]
+            if not words or words[0].lower_ not in _CONTRAST_SUBJECT:
+                continue
+            if any(t.lemma_ in _CONTRAST_STOP or t.lower_ in _CONTRAST_STOP for t in words):
+                continue
+            out.append(("mod.present_contrast", tok.i, words[-1].i + 1))
+        return out
+
     @staticmethod
     def _in_sentence(found, sent_of, sent: int) -> bool:
         return any(sent_of[s] == sent for _, s, _ in found)
@@ -345,18 +381,30 @@ class RiskScreen:
         ):
             return _Hit(rule, start, end, "none", subject, ("mod.small_number",))
         sent, clause = sent_of[start], clause_of[start]
+        acts = [
+            s
+            for _, s, _ in markers.get("past_act", ())
+            if clause_of[s] == clause and start - PAST_WINDOW <= s <= start
+        ]
+        past_act = bool(acts)
+        # A present-looking word governed by the past verb is not a present
+        # cue: "i *used to want* to die *every day*" (habitual past).
+        governed_from = min(acts) if acts else end
         present = any(
-            clause_of[s] == clause or clause_of[e - 1] == clause
-            for _, s, e in markers.get("present", ())
+            (clause_of[s] == clause or clause_of[e - 1] == clause)
+            and not (governed_from <= s < end)
+            and not (past_act and mid == "mod.present.habitual")
+            for mid, s, e in markers.get("present", ())
         )
-        safe_now = bool(markers.get("safe_now"))
-        recovery = bool(markers.get("recovery"))
+        returning = bool(markers.get("returning"))
+        recovery = bool(markers.get("recovery")) and not returning
+        # Safety now: a stated cue, or a later risk-free "now i ..." clause.
+        safe_now = not returning and (
+            bool(markers.get("safe_now"))
+            or any(clause_of[s] > clause for _, s, _ in markers.get("contrast", ()))
+        )
         distant = self._in_sentence(markers.get("past_distant", ()), sent_of, sent)
         recent = self._in_sentence(markers.get("past_recent", ()), sent_of, sent)
-        past_act = any(
-            clause_of[s] == clause and start - PAST_WINDOW <= s <= start
-            for _, s, _ in markers.get("past_act", ())
-        )
         inside = None if rule.id in self._self_negating else end
         negated = self._negated(doc, start, clause_of, inside)
         past = (distant or recent or past_act) and not present
@@ -370,6 +418,10 @@ class RiskScreen:
         elif past and (safe_now or recovery) and (distant or past_act) and not recent:
             # "years ago i attempted, i'm in a good place now": a recovery story.
             return _Hit(rule, start, end, "none", subject, ("mod.distant_past_safe",))
+        elif rule.kind == "topic" and (safe_now or recovery) and not recent and not present:
+            # The word only, in a recovery frame: "i'm 4 years free from self
+            # harm", "my suicidal years are behind me". Statements still fire.
+            return _Hit(rule, start, end, "none", subject, ("mod.topic_recovery",))
         elif past:
             # A recent overdose can still kill hours later, and a recent
             # assault means the person is likely still with the abuser.
@@ -463,6 +515,21 @@ def _mentions(patterns, words: frozenset[str]) -> bool:
                 if words.intersection(values):
                     return True
     return False
+
+
+#: Present-contrast clauses (``_contrast_clauses``): "[but|and|so] now|today i ...".
+_CONTRAST_LEAD = frozenset({"but", "and", "so", "yet"})
+_CONTRAST_NOW = frozenset({"now", "today", "nowadays", "currently"})
+_CONTRAST_SUBJECT = frozenset(
+    {"i", "i'm", "im", "i've", "ive", "we", "we're", "my", "life", "it", "it's", "home", "things"}
+)
+#: A "now ..." clause with one of these is not a recovery turn ("now i want
+#: to die", "now i think about it all the time", "now it's worse").
+_CONTRAST_STOP = frozenset(
+    "want wanna wish think thinking urge urges crave craving need plan planning worse "
+    "bad again still back every constantly anymore hate can't cant scared afraid n't not never no "
+    "alone hopeless numb empty tired sick".split()
+)
 
 
 #: A number followed by one of these is a dose ("50mg"), not a count of pills.
