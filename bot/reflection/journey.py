@@ -231,6 +231,9 @@ def stop(conv: Conversation, db: Database) -> Turn:
         turn.say("utter_stopped_saved")
     elif answers:
         turn.say("utter_stopped_not_saved")
+    if conv.slot("safety_check") == "open":
+        # Stopping after a disclosure: the way to urgent help stays in view.
+        turn.say("utter_safety_contacts")
     return turn.set(reflection_answer=None, requested_slot=None, pending_question=None)
 
 

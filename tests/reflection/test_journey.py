@@ -602,3 +602,9 @@ def test_save_pending_with_nothing_pending(db):
     assert turn.responses == []
     assert turn.slots == {}
     assert store.list_reflections(db, "person-1") == []
+
+
+def test_stop_after_a_disclosure_keeps_the_contacts_in_view(db):
+    turn = journey.stop(make_conversation(text="stop", intent="stop", slots={"safety_check": "open"}), db)
+
+    assert turn.responses == ["utter_stopped", "utter_safety_contacts"]
