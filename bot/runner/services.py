@@ -94,7 +94,17 @@ def train(settings: Settings, force: bool = False) -> int:
         train_command(settings, force), cwd=settings.project_root, env=service_env(settings)
     )
     print(f"==> training step finished in {time.monotonic() - started:.1f}s", flush=True)
+    prune_models(settings.model_dir)
     return proc.returncode
+
+
+def prune_models(model_dir: Path, keep: int = 3) -> list[Path]:
+    """Delete all but the newest ``keep`` models (Rasa compares against the newest)."""
+    models = sorted(model_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    old = models[keep:]
+    for path in old:
+        path.unlink(missing_ok=True)
+    return old
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:

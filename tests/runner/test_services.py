@@ -11,7 +11,13 @@ from pathlib import Path
 import yaml
 
 from bot.config import load_settings
-from bot.runner.services import port_is_free, service_env, services, write_endpoints
+from bot.runner.services import (
+    port_is_free,
+    prune_models,
+    service_env,
+    services,
+    write_endpoints,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,3 +80,17 @@ def test_port_in_use_is_detected_and_run_explains_it(tmp_path):
     assert proc.returncode == 1
     assert f"Port {port}" in proc.stderr and "already in use" in proc.stderr
     assert not (tmp_path / "restory.db").exists()  # failed before touching anything
+
+
+def test_old_models_are_pruned_newest_kept(tmp_path):
+    paths = []
+    for i in range(5):
+        path = tmp_path / f"2026{i}-model.tar.gz"
+        path.write_bytes(b"x")
+        os.utime(path, (1000 + i, 1000 + i))
+        paths.append(path)
+
+    removed = prune_models(tmp_path, keep=3)
+
+    assert sorted(removed) == paths[:2]
+    assert sorted(tmp_path.glob("*.tar.gz")) == paths[2:]
