@@ -48,6 +48,12 @@ _LEET = str.maketrans(
 # Pictographs: space them out so "me🪦" becomes two tokens.
 _EMOJI = re.compile("([\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff])")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
+# Text-speak "2" for "to" after a verb that takes an infinitive ("i want 2 die",
+# "going 2 end it"); after other verbs "2" stays a number ("have 2 kids").
+_TWO_AS_TO = re.compile(
+    r"\b(want|wanna|wanted|wants|going|gonna|wish|ready|supposed|able|hope|deserve|decided)"
+    r" 2 (?=[a-z])"
+)
 
 
 def cap(text: str) -> str:
@@ -81,4 +87,5 @@ def normalize(text: object) -> str:
     text = _STRETCH.sub(r"\1\1", text)
     text = _LEET_WORD.sub(_unleet, text)
     text = _EMOJI.sub(r" \1 ", text)
+    text = _TWO_AS_TO.sub(r"\1 to ", _SPACES.sub(" ", text))
     return _SPACES.sub(" ", text).strip()

@@ -353,6 +353,9 @@ class RiskScreen:
             if not first or c in risky:
                 continue
             i = tok.i
+            # A clause opened by a comma or dash: ", now i love my life".
+            while doc[i].is_punct and i + 1 < len(doc) and clause_of[i + 1] == c:
+                i += 1
             if doc[i].lower_ in _CONTRAST_LEAD and i + 1 < len(doc):
                 i += 1
             low = doc[i].lower_
@@ -418,6 +421,16 @@ class RiskScreen:
         elif past and (safe_now or recovery) and (distant or past_act) and not recent:
             # "years ago i attempted, i'm in a good place now": a recovery story.
             return _Hit(rule, start, end, "none", subject, ("mod.distant_past_safe",))
+        elif (
+            not returning
+            and not recent
+            and any(start <= s < end < e for _, s, e in markers.get("safe_now", ()))
+        ):
+            # The safety cue takes these very words as its subject: "my
+            # suicidal *thoughts have faded* since therapy" (the risk is told as
+            # resolved). A cue wholly inside the hit ("my life would be
+            # better off without me") does not count.
+            return _Hit(rule, start, end, "none", subject, ("mod.resolved",))
         elif rule.kind == "topic" and (safe_now or recovery) and not recent and not present:
             # The word only, in a recovery frame: "i'm 4 years free from self
             # harm", "my suicidal years are behind me". Statements still fire.

@@ -50,11 +50,15 @@ def test_rule_layer_is_fast(screen):
 HOLDOUT_SET = DEV_SET.with_name("holdout.jsonl")
 PROBE2_SET = DEV_SET.with_name("probe2.jsonl")
 PROBE3_SET = DEV_SET.with_name("probe3.jsonl")
+# probe4: fourth blind pass (docs/safety-screen.md, "Fourth blind pass");
+# measured before the fixes at recall 0.867 / FPR 0.072, after at 1.000 / 0.000.
+PROBE4_SET = DEV_SET.with_name("probe4.jsonl")
 FRESH_SETS = [
     # (file, at least n messages, at least n benign, recall >=, FPR <=)
     (HOLDOUT_SET, 250, 100, 0.97, 0.05),
     (PROBE2_SET, 250, 100, 0.97, 0.05),
     (PROBE3_SET, 200, 140, 0.85, 0.25),
+    (PROBE4_SET, 200, 80, 0.97, 0.05),
 ]
 
 

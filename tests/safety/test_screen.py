@@ -281,3 +281,38 @@ def test_a_dose_in_mg_is_not_a_pill_count(screen):
 )
 def test_held_out_pass_guards(screen, text):
     assert not screen.screen(text).escalate, (text, screen.screen(text))
+
+
+# ------------------------------------------------- fourth blind pass (probe4)
+@pytest.mark.parametrize(
+    ("text", "category", "level"),
+    [
+        ("i want 2 die", "suicide", "concern"),  # text-speak "2" = "to"
+        ("i wnat to die", "suicide", "concern"),  # letter swap in "want"
+        ("my dad killed himself last year and i want to join him", "suicide", "concern"),
+        ("since mum died all i want is to be with her again", "suicide", "concern"),
+        ("ive got a knife and im going round to his house", "harm_to_others", "urgent"),
+        ("i'm scared i'm going to snap and hurt someone", "harm_to_others", "concern"),
+        ("my little brother gets hit by our dad", "abuse_or_unsafe_home", "concern"),
+        ("i've been purging after every meal", "overdose_or_medical", "concern"),
+    ],
+)
+def test_fourth_pass_phrasings(screen, text, category, level):
+    check(screen, text, category, level)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i have 2 kids and a dog",  # "2" after "have" stays a number
+        "i want to join the choir he loved",
+        "my friend died last year and i want to join her charity run",
+        "i'm going to strangle my printer",
+        "that exam was a total overdose of stats",
+        "i have a knife for carving the turkey",
+        "i used to want to die, now i love my life",  # comma-led present contrast
+        "my suicidal thoughts have faded since therapy",  # cue about the risk words
+    ],
+)
+def test_fourth_pass_near_misses(screen, text):
+    check(screen, text, None, "none")
