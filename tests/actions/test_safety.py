@@ -11,20 +11,12 @@ from actions.safety import ActionRequestHuman, ActionSafetyFollowup, ActionSafet
 from bot.core.welcome import programme_slots
 from bot.escalation import list_escalations
 from tests.actions.support import make_conversation, responses
+from tests.safety.test_conversation import CONCERN_TEXT, FIRST_RESPONSE, URGENT_TEXT
 
 ALL_ACTIONS = [
     (ActionSafetyResponse, "action_safety_response"),
     (ActionSafetyFollowup, "action_safety_followup"),
     (ActionRequestHuman, "action_request_human"),
-]
-CONCERN_TEXT = "i don't want to be here anymore"
-URGENT_TEXT = "i'm going to take all my pills tonight"
-FIRST_RESPONSE = [
-    "utter_safety_thank_you",
-    "utter_safety_contacts",
-    "utter_safety_offer_human",
-    "utter_safety_offer_grounding",
-    "utter_ask_safe_now",
 ]
 
 
