@@ -50,6 +50,35 @@ MARKER_KINDS = (
 )
 
 
+#: Concept families (``concepts.yml``): what kind of thing a concept names.
+CONCEPT_FAMILIES = (
+    "means",  # pills in quantity, ligatures, blades, firearms, exhaust
+    "place",  # heights, bridges, roofs, rail, water
+    "preparation",  # notes, giving things away, goodbyes, affairs in order
+    "timing",  # tonight, rn, soon, a countdown
+    "state",  # burden, entrapment, unbearable pain, hopelessness
+    "intent",  # a decision or a wish to act ("i'm going to", "decided")
+    "injury",  # bleeding, burns, wounds on oneself
+    "intake",  # taking, swallowing, mixing, using
+    "body_danger",  # not breathing, unresponsive, chest pain
+    "perpetrator",  # someone who hurts, controls or threatens
+    "violence",  # hitting, choking, threats, weapons used on a person
+    "fear",  # afraid to go home, hiding, locked in
+    "child",  # a child at risk
+    "target",  # a person the speaker wants to hurt
+)
+
+#: Numbers every lexicon must set in ``common.yml`` ``settings:``.
+REQUIRED_SETTINGS = (
+    "negation_window",
+    "past_window",
+    "self_risk_categories",
+    "recent_stays_categories",
+    "window_chars",
+    "window_overlap_chars",
+)
+
+
 class LexiconError(ValueError):
     """The YAML lexicon is malformed (raised at build time, never per message)."""
 
@@ -98,6 +127,36 @@ class Marker:
     phrases: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Concept:
+    """A risk *concept* (a means, a preparation, a time, a state ...).
+
+    Concepts never raise a flag by themselves: :mod:`bot.safety.concepts`
+    combines them (with subject, tense, negation and guards) into a level, and
+    they are features of the classifier. ``family`` is one of
+    :data:`CONCEPT_FAMILIES`; ``categories`` are the risk categories it points to.
+    """
+
+    id: str
+    family: str
+    categories: tuple[str, ...]
+    why: str
+    patterns: tuple[tuple[dict[str, Any], ...], ...] = ()
+    phrases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Combination:
+    """Concept families that, together and live (self, present, not negated),
+    make a level: e.g. means + timing -> urgent."""
+
+    id: str
+    families: frozenset[str]
+    level: str
+    why: str
+    category: str | None = None  # None: the category the concepts point to
+
+
 @dataclass
 class Lexicon:
     """Everything the screen needs, loaded from ``bot/safety/lexicon/*.yml``."""
@@ -107,9 +166,13 @@ class Lexicon:
     words: dict[str, frozenset[str]]
     lemma_overrides: dict[str, str]
     fuzzy_anchors: tuple[str, ...]
+    settings: dict[str, Any] = field(default_factory=dict)
+    numbers: dict[str, int] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
     guards: list[Guard] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
+    concepts: list[Concept] = field(default_factory=list)
+    combinations: list[Combination] = field(default_factory=list)
 
     @property
     def version(self) -> str:
@@ -216,6 +279,10 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
     words = {
         k: frozenset(str(w).lower() for w in v) for k, v in (common.get("words") or {}).items()
     }
+    settings = dict(common.get("settings") or {})
+    missing = sorted(set(REQUIRED_SETTINGS) - set(settings))
+    if missing:
+        raise LexiconError(f"common.yml settings: missing {missing}")
     lex = Lexicon(
         versions={"common": str(common["version"])},
         sets=sets,
@@ -224,6 +291,8 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
             str(k).lower(): str(v).lower() for k, v in (common.get("lemma_overrides") or {}).items()
         },
         fuzzy_anchors=tuple(str(w).lower() for w in common.get("fuzzy_anchors") or ()),
+        settings=settings,
+        numbers={str(k).lower(): int(v) for k, v in (common.get("numbers") or {}).items()},
     )
     seen: set[str] = set()
 
@@ -296,4 +365,34 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
             raise LexiconError(f"{where}: kind must be one of {MARKER_KINDS}")
         pats, phrases = _patterns(entry, sets, where)
         lex.markers.append(Marker(rid, entry["kind"], str(entry["why"]).strip(), pats, phrases))
+
+    concepts = _read(root / "concepts.yml")
+    lex.versions["concepts"] = str(concepts["version"])
+    for entry in concepts.get("concepts") or ():
+        rid = str(entry.get("id", ""))
+        where = f"concepts.yml:{rid}"
+        _check_id(rid, where)
+        family = entry.get("family")
+        cats = tuple(entry.get("categories") or ())
+        if family not in CONCEPT_FAMILIES or not cats or not set(cats) <= set(CATEGORIES):
+            raise LexiconError(f"{where}: family must be one of {CONCEPT_FAMILIES}, categories known")
+        pats, phrases = _patterns(entry, sets, where)
+        lex.concepts.append(Concept(rid, family, cats, str(entry["why"]).strip(), pats, phrases))
+    for entry in concepts.get("combinations") or ():
+        rid = str(entry.get("id", ""))
+        where = f"concepts.yml:{rid}"
+        _check_id(rid, where)
+        families = frozenset(entry.get("families") or ())
+        category = entry.get("category")
+        if (
+            not families <= set(CONCEPT_FAMILIES)
+            or not families
+            or entry.get("level") not in LEVELS[1:]
+            or category not in (None, *CATEGORIES)
+            or not str(entry.get("why") or "").strip()
+        ):
+            raise LexiconError(f"{where}: bad families/level/category, or no 'why'")
+        lex.combinations.append(
+            Combination(rid, families, entry["level"], str(entry["why"]).strip(), category)
+        )
     return lex

@@ -2,7 +2,8 @@
 
 Pure string work (no spaCy). Each step is cheap and conservative: it never
 invents words, it only undoes formatting (HTML, smart quotes, leetspeak,
-stretched letters) so one pattern covers many spellings.
+stretched letters) so one pattern covers many spellings. Nothing is cut: a
+long message is screened whole, in overlapping :func:`windows`.
 """
 
 from __future__ import annotations
@@ -10,12 +11,6 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-
-#: Work cap for huge inputs: screen the head and the tail (crisis statements
-#: tend to open or close a long message) and a few slices from the middle.
-MAX_CHARS = 12_000
-_HEAD = 6_000
-_TAIL = 4_000
 
 _TAG = re.compile(r"<[^<>]{0,300}>")
 _QUOTES = str.maketrans(
@@ -48,25 +43,6 @@ _LEET = str.maketrans(
 # Pictographs: space them out so "me🪦" becomes two tokens.
 _EMOJI = re.compile("([\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff])")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
-# Text-speak "2" for "to" after a verb that takes an infinitive ("i want 2 die",
-# "going 2 end it"); after other verbs "2" stays a number ("have 2 kids").
-_TWO_AS_TO = re.compile(
-    r"\b(want|wanna|wanted|wants|going|gonna|wish|ready|supposed|able|hope|deserve|decided)"
-    r" 2 (?=[a-z])"
-)
-
-
-def cap(text: str) -> str:
-    """Bound the work on very long input (a 100k-char paste stays fast)."""
-    if len(text) <= MAX_CHARS:
-        return text
-    middle = text[_HEAD:-_TAIL]
-    step = max(1, len(middle) // 4)
-    # Two short slices from the middle so a statement buried there has a chance.
-    slices = [middle[i * step : i * step + 500] for i in (1, 2)]
-    return "\n".join([text[:_HEAD], *slices, text[-_TAIL:]])
-
-
 def _unleet(match: re.Match[str]) -> str:
     word = match.group(0)
     # Only a symbol/digit *between* letters counts ("k1ll", "my$elf"), or a
@@ -76,16 +52,52 @@ def _unleet(match: re.Match[str]) -> str:
     return word
 
 
-def normalize(text: object) -> str:
-    """Return a lowercased, de-formatted version of ``text`` ("" for non-str)."""
-    if not isinstance(text, str) or not text:
-        return ""
-    text = cap(text)
-    if "<" in text or "&" in text:
-        text = _TAG.sub(" ", html.unescape(text))
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
-    text = _STRETCH.sub(r"\1\1", text)
-    text = _LEET_WORD.sub(_unleet, text)
-    text = _EMOJI.sub(r" \1 ", text)
-    text = _TWO_AS_TO.sub(r"\1 to ", _SPACES.sub(" ", text))
-    return _SPACES.sub(" ", text).strip()
+class Normalizer:
+    """Step 1 of the screen: lowercased, de-formatted text ("" for non-str).
+
+    ``two_as_to_verbs`` (from the lexicon) are the verbs after which text-speak
+    "2" means "to" ("i want 2 die", "going 2 end it"); after other verbs "2"
+    stays a number ("have 2 kids").
+    """
+
+    def __init__(self, two_as_to_verbs: frozenset[str]) -> None:
+        verbs = "|".join(sorted(map(re.escape, two_as_to_verbs)))
+        self._two_as_to = re.compile(rf"\b({verbs}) 2 (?=[a-z])")
+
+    def __call__(self, text: object) -> str:
+        if not isinstance(text, str) or not text:
+            return ""
+        if "<" in text or "&" in text:
+            text = _TAG.sub(" ", html.unescape(text))
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+        text = _STRETCH.sub(r"\1\1", text)
+        text = _LEET_WORD.sub(_unleet, text)
+        text = _EMOJI.sub(r" \1 ", text)
+        text = self._two_as_to.sub(r"\1 to ", _SPACES.sub(" ", text))
+        return _SPACES.sub(" ", text).strip()
+
+
+def windows(text: str, size: int, overlap: int) -> list[str]:
+    """The whole of ``text`` in overlapping pieces of about ``size`` characters.
+
+    Every character is in at least one piece and any passage shorter than
+    ``overlap`` lies wholly inside one, so a disclosure in the middle of a
+    20,000-character message is read like one on its own. Pieces are cut at
+    a space where one is near, so words stay whole.
+    """
+    if len(text) <= size:
+        return [text]
+    step = max(1, size - overlap)
+    out: list[str] = []
+    start = 0
+    while True:
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = text.rfind(" ", start + step, end)
+            end = cut if cut > start else end
+        out.append(text[start:end])
+        if end >= len(text):
+            return out
+        nxt = max(start + 1, end - overlap)
+        space = text.find(" ", nxt, end)
+        start = space + 1 if space != -1 else nxt

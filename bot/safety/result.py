@@ -18,8 +18,12 @@ CATEGORIES: tuple[str, ...] = (
     "abuse_or_unsafe_home",
 )
 
-#: Levels, in increasing order of severity.
-LEVELS: tuple[str, ...] = ("none", "concern", "urgent")
+#: Levels, in increasing order of severity. ``check``: ambiguous, so the bot
+#: asks one gentle question and escalates only if the answer confirms.
+LEVELS: tuple[str, ...] = ("none", "check", "concern", "urgent")
+
+#: Levels that get the full safety response and an escalation to a person.
+ESCALATING: tuple[str, ...] = ("concern", "urgent")
 
 #: Who the disclosed risk is about: the person typing, or someone they describe.
 SUBJECTS: tuple[str, ...] = ("self", "other")
@@ -37,18 +41,27 @@ class ScreenResult:
     """Outcome of :meth:`bot.safety.screen.RiskScreen.screen`.
 
     ``rules`` lists every rule id that fired, including guard and modifier ids
-    (e.g. ``guard.idiom.killing_me``, ``mod.negated``), so a clinician can see
-    *why* a message was or was not flagged.
+    (e.g. ``guard.idiom.killing_me``, ``mod.negated``), ``concepts`` every
+    concept and combination id, and ``score`` the classifier's probability
+    that the message is a risk disclosure, so a clinician can see *why* a
+    message was or was not flagged.
     """
 
     level: str = "none"
     category: str | None = None
     subject: str | None = None
     rules: list[str] = field(default_factory=list)
+    concepts: list[str] = field(default_factory=list)
+    score: float | None = None
 
     @property
     def escalate(self) -> bool:
-        """True iff the message needs a safety response (level is not ``none``)."""
+        """True iff the message gets the full safety response and an escalation."""
+        return self.level in ESCALATING
+
+    @property
+    def flagged(self) -> bool:
+        """True iff the message needs any safety step (a ``check`` question or more)."""
         return self.level != "none"
 
     def as_dict(self) -> dict[str, Any]:
@@ -59,6 +72,8 @@ class ScreenResult:
             "level": self.level,
             "subject": self.subject,
             "rules": list(self.rules),
+            "concepts": list(self.concepts),
+            "score": None if self.score is None else round(float(self.score), 4),
         }
 
     @classmethod
@@ -84,11 +99,19 @@ class ScreenResult:
         rules = data.get("rules") or []
         if not isinstance(rules, list | tuple):
             rules = []
+        concepts = data.get("concepts") or []
+        if not isinstance(concepts, list | tuple):
+            concepts = []
+        score = data.get("score")
+        if not isinstance(score, int | float) or isinstance(score, bool):
+            score = None
         return cls(
             level=level,
             category=category,
             subject=subject,
             rules=[str(r) for r in rules],
+            concepts=[str(c) for c in concepts],
+            score=None if score is None else float(score),
         )
 
 

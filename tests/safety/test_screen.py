@@ -26,7 +26,7 @@ def test_public_api_constants():
         "harm_to_others",
         "abuse_or_unsafe_home",
     )
-    assert LEVELS == ("none", "concern", "urgent")
+    assert LEVELS == ("none", "check", "concern", "urgent")
 
 
 def test_get_screen_is_a_singleton(screen):

@@ -1,0 +1,59 @@
+"""What the classifier sees of a message: named features, shared by training and use.
+
+* ``w:`` word unigrams and ``b:`` bigrams of canonical lemmas (so "killed",
+  "kiling" and "kill" meet);
+* ``c:`` character 3- to 5-grams inside each word, padded with spaces (typos,
+  slang and emoji still share pieces);
+* ``k:`` concepts: the family, the family with live/dead and subject, the id;
+* ``m:`` modifier markers present (past, recent, recovery, safe now, returning,
+  present, joke, intensifier, contrast), so tense and recovery framing can
+  outweigh topic words;
+* ``r:`` every rule, guard and modifier id the rule layer reported.
+
+:data:`FEATURE_VERSION` is part of the model's data hash: change it whenever
+this function changes, and retrain (``python -m bot safety train``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from bot.safety.concepts import ConceptVerdict
+from bot.safety.match import Matches
+from bot.safety.parse import Parsed
+from bot.safety.rules import RuleVerdict
+
+FEATURE_VERSION = "1"
+CHAR_NGRAMS = (3, 5)
+
+
+def extract(parsed: Parsed, matches: Matches, rules: RuleVerdict, concepts: ConceptVerdict) -> Counter:
+    """Feature name -> count for one (window of a) message."""
+    feats: Counter = Counter()
+    lemmas = [t.lemma_ for t in parsed.doc if not t.is_space]
+    for i, lemma in enumerate(lemmas):
+        feats["w:" + lemma] += 1
+        if i:
+            feats["b:" + lemmas[i - 1] + " " + lemma] += 1
+    low, high = CHAR_NGRAMS
+    for tok in parsed.doc:
+        if tok.is_space or tok.is_punct:
+            continue
+        padded = f" {tok.lower_} "
+        for n in range(low, high + 1):
+            for j in range(len(padded) - n + 1):
+                feats["c:" + padded[j : j + n]] += 1
+    for hit in concepts.hits:
+        state = "live" if hit.live else "dead"
+        feats["k:" + hit.concept.family] += 1
+        feats[f"k:{hit.concept.family}:{state}:{hit.subject}"] += 1
+        feats["k:" + hit.concept.id] += 1
+    for combo in concepts.combinations:
+        feats["k:" + combo] += 1
+    for kind, found in matches.markers.items():
+        feats["m:" + kind] += len(found)
+    for rid in rules.fired:
+        feats["r:" + rid] += 1
+    if rules.level != "none":
+        feats["r:level:" + rules.level] += 1
+    return feats
