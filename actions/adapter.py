@@ -30,7 +30,23 @@ def conversation(tracker: Tracker) -> Conversation:
         entities=tuple(latest.get("entities") or ()),
         slots=dict(tracker.current_slot_values()),
         risk=latest.get("risk"),
+        active_loop=(tracker.active_loop or {}).get("name"),
     )
+
+
+def last_bot_message(tracker: Tracker) -> dict[str, Any] | None:
+    """The bot's last message before the person's latest one (text and buttons),
+    so a question can be asked again exactly as it was."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "bot" and event.get("text"):
+            data = event.get("data") or {}
+            return {"text": event["text"], "buttons": data.get("buttons") or []}
+    return None
 
 
 def perform(turn: Turn, dispatcher: CollectingDispatcher, slots: dict[str, Any] | None = None) -> list[EventType]:

@@ -28,6 +28,16 @@ class ValidateCheckinForm(FormValidationAction):
         return _slots(turn)
 
 
+class ActionAskCheckin(Action):
+    """The check-in form's question (Rasa prefers action_ask_<slot> to utter_ask_<slot>)."""
+
+    def name(self) -> str:
+        return "action_ask_checkin"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        return perform(journey.ask_checkin(conversation(tracker)), dispatcher, tracker.current_slot_values())
+
+
 class ActionOfferThemes(Action):
     def name(self) -> str:
         return "action_offer_themes"

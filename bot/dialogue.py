@@ -84,6 +84,7 @@ class Conversation:
     entities: tuple[dict[str, Any], ...] = ()
     slots: dict[str, Any] = field(default_factory=dict)
     risk: dict[str, Any] | None = None
+    active_loop: str | None = None  # the form waiting for an answer, if any
 
     def slot(self, name: str, default: Any = None) -> Any:
         value = self.slots.get(name)

@@ -99,7 +99,11 @@ def start_reflection(conv: Conversation, db: Database) -> Turn:
 
 
 def ask_next(conv: Conversation) -> Turn:
-    """Ask the current prompt, or permission first when it goes deeper."""
+    """Ask the current prompt, or permission first when it goes deeper.
+
+    Nothing while a check question waits for its answer (bot.safety.check)."""
+    if conv.slot("safety_check") == "checking":
+        return Turn()
     theme = conv.slot("theme")
     prompt = prompt_at(theme, int(conv.slot("reflection_step", 0)))
     if prompt is None:  # nothing left: the validator completes the form
@@ -191,7 +195,19 @@ def handle_answer(conv: Conversation, db: Database, prompt_texts: dict[str, str]
     answers = list(conv.slot("reflection_answers", [])) + [entry]
     turn.say("utter_reflect_back", person_words=quote(text))
     turn.set(reflection_answers=answers)
-    return _advance(conv, turn)
+    return _advance(conv, past_note(conv, turn))
+
+
+PAST_NOTE = "past.told_as_past"  # bot.safety.combine: a hardship heard as told as past
+
+
+def past_note(conv: Conversation, turn: Turn) -> Turn:
+    """A hardship told as past: acknowledged, and once per session a note that
+    the contacts are there if any of it is close today. No crisis response."""
+    rules = (conv.risk or {}).get("rules") or []
+    if PAST_NOTE in rules and not conv.slot("safety_past_noted"):
+        turn.say("utter_safety_past_note").set(safety_past_noted=True)
+    return turn
 
 
 def closing(conv: Conversation, db: Database) -> Turn:
@@ -231,9 +247,12 @@ def stop(conv: Conversation, db: Database) -> Turn:
         turn.say("utter_stopped_saved")
     elif answers:
         turn.say("utter_stopped_not_saved")
-    if conv.slot("safety_check") == "open":
-        # Stopping after a disclosure: the way to urgent help stays in view.
+    if conv.slot("safety_check") in ("open", "checking"):
+        # Stopping after a disclosure, or while we asked about one: the way to
+        # urgent help stays in view.
         turn.say("utter_safety_contacts")
+    if conv.slot("safety_check") == "checking":
+        turn.set(safety_check=None, safety_pending=None, check_answer=None)
     return turn.set(reflection_answer=None, requested_slot=None, pending_question=None)
 
 
@@ -263,6 +282,13 @@ def look_back(conv: Conversation, db: Database, limit: int = 3) -> Turn:
     return turn.extend(theme_menu(conv, db))
 
 
+def ask_checkin(conv: Conversation) -> Turn:
+    """The check-in question (nothing while a check question waits for its answer)."""
+    if conv.slot("safety_check") == "checking":
+        return Turn()
+    return Turn().say("utter_ask_checkin")
+
+
 HARD_DAY_MAX = 3  # a check-in at or below this gets a gentler answer
 
 
@@ -276,14 +302,13 @@ def handle_checkin(conv: Conversation, db: Database) -> Turn:
     # A hard day is met with care and a reminder that we can go gently or stop.
     thanks = "utter_checkin_hard_day" if score is not None and score <= HARD_DAY_MAX else "utter_checkin_thanks"
     turn = Turn().set(checkin=text[:500])
-    if conv.slot("consent") == "declined":
-        return turn.say(thanks)
-    try:
-        store.save_checkin(db, conv.participant_id, conv.programme.key, score, text[:500])
-    except Exception:
-        log.exception("could not save a check-in for participant %s", conv.participant_id)
-        return turn.say("utter_storage_problem")
-    return turn.say(thanks)
+    if conv.slot("consent") != "declined":
+        try:
+            store.save_checkin(db, conv.participant_id, conv.programme.key, score, text[:500])
+        except Exception:
+            log.exception("could not save a check-in for participant %s", conv.participant_id)
+            return turn.say("utter_storage_problem")
+    return past_note(conv, turn.say(thanks))
 
 
 def pending_answers(conv: Conversation) -> list[dict]:

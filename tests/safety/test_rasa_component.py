@@ -10,7 +10,7 @@ import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -55,7 +55,10 @@ def parsed(
 
 
 def test_default_config():
-    assert RiskScreen.get_default_config() == {"risk_intent": "risk_disclosure"}
+    assert RiskScreen.get_default_config() == {
+        "risk_intent": "risk_disclosure",
+        "check_intent": "risk_check",
+    }
 
 
 def test_it_runs_last_in_the_pipeline():
@@ -118,7 +121,8 @@ def test_an_idiom_is_not_overridden(component, text):
 def test_odd_input_does_not_raise(component, text):
     [message] = component.process([parsed(text)])
 
-    assert message.get(INTENT)["name"] == "greet"
+    # Never escalated; at most one gentle question ("💊💊" may be asked about).
+    assert message.get(INTENT)["name"] in ("greet", "risk_check")
     assert message.get(RISK_KEY)["escalate"] is False
 
 
@@ -179,3 +183,78 @@ def test_a_custom_risk_intent(tmp_path):
 
     assert message.get(INTENT) == {"name": "crisis", "confidence": 1.0}
     assert message.get(INTENT_RANKING_KEY)[0]["name"] == "crisis"
+
+
+# ------------------------------------------------------- the gentle check
+class Tracker:
+    """What the component reads of Rasa's tracker: the current slot values."""
+
+    def __init__(self, **slots: Any) -> None:
+        self.slots = slots
+
+    def current_slot_values(self) -> dict[str, Any]:
+        return dict(self.slots)
+
+
+CHECKING = {"safety_check": "checking", "safety_pending": {"text": "im so done", "asks": 1}}
+
+
+def answer_of(message: Message) -> str | None:
+    found = [e["value"] for e in message.get(ENTITIES) or [] if e["entity"] == "check_answer"]
+    return found[0] if found else None
+
+
+def test_the_process_signature_asks_rasa_for_the_tracker():
+    # Rasa 3.6 wires the conversation's tracker into an NLU component whose
+    # process() has a ``tracker`` parameter (default_recipe._get_needs_from_args).
+    import inspect
+
+    assert "tracker" in inspect.signature(RiskScreen.process).parameters
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "answer"),
+    [
+        ("yes", "affirm", "yes"),
+        ("nah im fine", "deny", "no"),
+        ("not sure", "nlu_fallback", "unsure"),
+        ("what do you mean", "nlu_fallback", "unclear"),
+    ],
+)
+def test_a_reply_while_checking_is_a_check_answer(component, text, intent, answer):
+    [message] = component.process([parsed(text, intent)], tracker=Tracker(**CHECKING))
+    assert message.get(INTENT)["name"] == "risk_check"
+    assert answer_of(message) == answer
+
+
+def test_a_second_unclear_reply_counts_as_not_sure(component):
+    twice = {**CHECKING, "safety_pending": {"text": "im so done", "asks": 2}}
+    [message] = component.process([parsed("what do you mean")], tracker=Tracker(**twice))
+    assert answer_of(message) == "unsure"
+
+
+@pytest.mark.parametrize("intent", ["stop", "request_human", "help", "goodbye"])
+def test_commands_keep_their_meaning_while_checking(component, intent):
+    [message] = component.process([parsed("stop", intent)], tracker=Tracker(**CHECKING))
+    assert message.get(INTENT)["name"] == intent
+    assert answer_of(message) is None
+
+
+def test_a_new_disclosure_while_checking_gets_the_full_response(component):
+    [message] = component.process(
+        [parsed("yes and i have the pills here, im taking them tonight", "affirm")],
+        tracker=Tracker(**CHECKING),
+    )
+    assert message.get(INTENT)["name"] == "risk_disclosure"
+
+
+def test_the_classifier_alone_cannot_raise_a_check(component):
+    ranking = [{"name": "risk_check", "confidence": 0.6}, {"name": "greet", "confidence": 0.4}]
+    [message] = component.process([parsed("hello there", "risk_check", ranking)], tracker=Tracker())
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_without_a_tracker_replies_are_not_read_as_check_answers(component):
+    [message] = component.process([parsed("yes", "affirm")])
+    assert message.get(INTENT)["name"] == "affirm"
+
