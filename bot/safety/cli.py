@@ -51,6 +51,38 @@ def register(subparsers) -> None:
     )
     parser.set_defaults(func=run)
 
+    safety = subparsers.add_parser("safety", help="the risk screen's classifier: train, verify")
+    commands = safety.add_subparsers(dest="safety_command", metavar="COMMAND")
+    train = commands.add_parser(
+        "train", help="rebuild bot/safety/model/ from data/safety/ (split, thresholds, test numbers)"
+    )
+    train.set_defaults(func=run_train)
+    verify = commands.add_parser(
+        "verify", help="exit 1 if the shipped model was not trained on the current data and lexicon"
+    )
+    verify.set_defaults(func=run_verify)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    _fast_imports()
+    from bot.safety.train import train
+
+    train()
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from bot.safety.classifier import read_meta
+    from bot.safety.train import current_hash
+
+    meta = read_meta() or {}
+    want, have = current_hash(), meta.get("data_sha256")
+    if want != have:
+        print(f"model out of date: trained on {have}, data is {want}; run: python -m bot safety train")
+        return 1
+    print(f"model matches its data ({want[:12]})")
+    return 0
+
 
 def _fast_imports() -> None:
     # thinc (under spaCy) probes for TensorFlow at import time, which costs

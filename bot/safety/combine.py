@@ -1,9 +1,13 @@
 """Step 6 of the screen: one level from the rules, the concepts and the classifier.
 
 * The **rules** catch the explicit, with a reason: their level stands, except
-  that a rule-only ``concern`` the classifier scores very low is asked about
-  (``check``) instead of escalated (``clf.doubt``): such messages are nearly
-  all recovery stories and idioms the guards missed.
+  when the classifier doubts it (``clf.doubt``): hits told as past, in a
+  message with past, recovery or present-safety cues, scored below
+  ``past_doubt`` are a story told as past (``none``, noted
+  ``past.told_as_past``: no crisis response, one note that the contacts are
+  there); anything else scored below ``rule_doubt`` is asked about (``check``)
+  instead of escalated, or, below ``rule_floor``, heard without a flag. Such
+  messages are nearly all recovery stories and idioms the guards missed.
 * The **classifier** catches the rest: a score at or above the ``concern``
   threshold escalates; at or above ``check`` the bot asks one gentle question.
 * **Concepts** that combine (means + timing, place + now ...) raise the level,
@@ -22,12 +26,88 @@ from bot.safety.classifier import Probabilities
 from bot.safety.concepts import ConceptVerdict
 from bot.safety.match import Matches
 from bot.safety.parse import Parsed
-from bot.safety.result import CATEGORIES, ScreenResult, level_rank
+from bot.safety.result import CATEGORIES, LEVELS, ScreenResult, level_rank
 from bot.safety.rules import RuleVerdict
 
 #: Concept families whose live presence makes a classifier/concept concern urgent.
 URGENT_FAMILIES = frozenset({"means", "place", "timing", "injury", "body_danger", "intake"})
 _CATEGORY_ORDER = {c: i for i, c in enumerate(CATEGORIES)}
+
+
+def decide(
+    rule_level: str,
+    p: float,
+    concept_level: str,
+    th: dict[str, float],
+    past: bool = False,
+    explicit: float = 0.0,
+    quiet: bool = False,
+) -> tuple[str, str]:
+    """The level, and which layer set it ("rules", "doubt", "past", "classifier", "concepts").
+
+    ``p`` is the classifier's risk score; ``explicit`` its probability of "a
+    risk disclosure that is an explicit first-person statement" (those get the
+    full response, never only a question). ``past``: the rule hits were told
+    as past, in a message with past, recovery or present-safety cues.
+    ``quiet``: the classifier alone speaks one step lower (a message of one or
+    two words, or one where a guard recognised an idiom, media or a game).
+    Pure, so ``python -m bot safety train`` searches thresholds with exactly
+    the logic the screen runs.
+    """
+    if p >= th["concern"] or explicit >= th["explicit"]:
+        heard = "concern"
+    elif p >= th["check"]:
+        heard = "check"
+    else:
+        heard = "none"
+    if quiet and rule_level == "none":
+        heard = "check" if heard == "concern" else "none"
+    level, source = heard, "classifier"
+    if rule_level != "none":
+        if past and p < th["past_doubt"]:
+            # A story told as past, and the classifier doubts it is about now.
+            level, source = "none", "past"
+        elif p < th["rule_floor"]:
+            # The classifier is sure these words are not risk here (an idiom
+            # or a story the guards did not know): heard, not flagged.
+            level, source = "none", "doubt"
+        elif p < th["rule_doubt"]:
+            # A rule fired but the classifier doubts it: one gentle question.
+            level, source = "check", "doubt"
+        elif level_rank(rule_level) >= level_rank(heard):
+            level, source = rule_level, "rules"
+    if quiet and rule_level == "none":
+        concept_level = LEVELS[max(0, level_rank(concept_level) - 1)]
+    if (
+        concept_level != "none"
+        and p >= th["concept_floor"]
+        and level_rank(concept_level) > level_rank(level)
+    ):
+        level, source = concept_level, "concepts"
+    return level, source
+
+
+PAST_CUES = ("past_distant", "past_recent", "past_act", "recovery", "safe_now", "contrast")
+#: Rule modifiers that stood a hit down because it was told as past or resolved.
+PAST_NOTES = frozenset({"mod.distant_past_safe", "mod.topic_recovery", "mod.resolved"})
+PAST_NOTE = "past.told_as_past"
+
+
+def told_as_past(matches: Matches) -> bool:
+    """Past, recovery or present-safety cues, and nothing that says it is back."""
+    markers = matches.markers
+    return not markers.get("returning") and any(markers.get(k) for k in PAST_CUES)
+
+
+QUIET_MAX_WORDS = 2
+
+
+def inputs(parsed: Parsed, matches: Matches, rules: RuleVerdict) -> tuple[bool, bool]:
+    """(past, quiet) for :func:`decide`, from the explicit layers."""
+    past = rules.past and told_as_past(matches)
+    words = sum(1 for t in parsed.doc if t.is_alpha)
+    quiet = rules.level == "none" and (rules.guarded or words <= QUIET_MAX_WORDS)
+    return past, quiet
 
 
 class Combiner:
@@ -54,29 +134,26 @@ class Combiner:
     ) -> ScreenResult:
         level, category, subject = rules.level, rules.category, rules.subject
         notes: list[str] = []
-        th = self.thresholds
         score = None if probs is None else round(probs.risk, 4)
-        if probs is not None and th:
-            p = probs.risk
-            if level == "concern" and p < th["rule_doubt"]:
-                level = "check"
+        past, quiet = inputs(parsed, matches, rules)
+        if probs is not None and self.thresholds:
+            level, source = decide(
+                rules.level, probs.risk, concepts.level, self.thresholds, past, probs.explicit, quiet
+            )
+            if source in ("doubt", "past"):
                 notes.append("clf.doubt")
-            elif level == "none":
-                if p >= th["concern"]:
-                    level, category = "concern", probs.category
-                    notes.append("clf.concern")
-                elif p >= th["check"]:
-                    level, category = "check", probs.category
-                    notes.append("clf.check")
-            if (
-                concepts.level != "none"
-                and p >= th["concept_floor"]
-                and level_rank(concepts.level) > level_rank(level)
-            ):
-                level, category, subject = concepts.level, concepts.category, concepts.subject
-            if notes and level == "concern" and self._live_danger(parsed, matches, concepts):
+            elif source == "classifier" and level != "none":
+                category = probs.category if rules.level == "none" else rules.category
+                notes.append(f"clf.{level}")
+            elif source == "concepts":
+                category, subject = concepts.category, concepts.subject
+                notes.append(f"concepts.{level}")
+            raised = source in ("classifier", "concepts") and level == "concern"
+            if raised and self._live_danger(parsed, matches, concepts):
                 level = "urgent"
                 notes.append("clf.urgent_cue")
+        if level == "none" and (PAST_NOTES.intersection(rules.fired) or "clf.doubt" in notes):
+            notes.append(PAST_NOTE)  # heard as a story told as past: no crisis response
         if level != "none" and subject is None:
             subject = self._subject(parsed, concepts)
         fired = [*rules.fired, *notes]

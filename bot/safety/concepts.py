@@ -19,7 +19,7 @@ from bot.safety.lexicon import CONCEPT_FAMILIES, Concept, Lexicon
 from bot.safety.match import Matches
 from bot.safety.parse import Parsed
 from bot.safety.result import CATEGORIES, level_rank
-from bot.safety.rules import RuleLayer
+from bot.safety.rules import RuleLayer, mentions
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,11 @@ class ConceptLayer:
     def __init__(self, lexicon: Lexicon, grammar: Grammar, rules: RuleLayer) -> None:
         self._grammar = grammar
         self._rules = rules
+        # Concepts whose own wording holds a negation ("can't take it") are
+        # negated only by a word before them, not by their own.
+        self._self_negating = {
+            c.id for c in lexicon.concepts if mentions(c.patterns, grammar.negations)
+        }
         self._combinations = sorted(
             lexicon.combinations, key=lambda c: -level_rank(c.level)
         )
@@ -92,9 +97,10 @@ class ConceptLayer:
             )
             if guard:
                 return ConceptHit(concept, start, end, subject, False, guard)
-        if grammar.negated(parsed, start, end):
+        inside = None if concept.id in self._self_negating else end
+        if grammar.negated(parsed, start, inside):
             return ConceptHit(concept, start, end, subject, False, "negated")
-        tense = grammar.tense(parsed, matches.markers, start, end)
+        tense = grammar.tense(parsed, matches.markers, start, end, within=True)
         if tense.past and not tense.recent:
             return ConceptHit(concept, start, end, subject, False, "past")
         if (tense.safe_now or tense.recovery) and not tense.present:

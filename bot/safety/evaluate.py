@@ -36,19 +36,33 @@ class Example:
 
 @dataclass
 class Metrics:
-    """Everything the table shows; tests assert on these numbers."""
+    """Everything the table shows; tests assert on these numbers.
+
+    "Caught" (``recall``) counts a ``check`` question: the bot asks, and a
+    "yes" or "not sure" raises it. ``explicit_recall`` counts only
+    ``concern``/``urgent``: an explicit first-person statement must get the
+    full response. ``fpr`` is the escalating false-positive rate on benign
+    messages; ``check_fpr`` the share of benign messages asked a check question.
+    """
 
     n: int = 0
     recall_by_category: dict[str, float] = field(default_factory=dict)
     count_by_category: dict[str, int] = field(default_factory=dict)
     recall: float = 0.0
+    escalate_recall: float = 0.0
     explicit_recall: float = 0.0
     explicit_n: int = 0
     fpr: float = 0.0
+    check_fpr: float = 0.0
     benign_n: int = 0
+    past_recovery_escalated: float = 0.0
+    past_recovery_n: int = 0
     level_accuracy: float = 0.0
     category_accuracy: float = 0.0
     misses: list[tuple[Example, ScreenResult]] = field(default_factory=list)
+
+
+PAST_RECOVERY_TAGS = ("past_recovery", "recovery")
 
 
 def load_examples(path: str | Path) -> list[Example]:
@@ -87,24 +101,38 @@ def score(examples: list[Example], predict: Callable[[str], ScreenResult]) -> Me
     def rate(items, ok) -> float:
         return sum(1 for e in items if ok(e, preds[id(e)])) / len(items) if items else 1.0
 
-    def hit(e, p):
+    def caught(e, p):
+        return p.level != "none"
+
+    def escalated(e, p):
         return p.escalate
 
     for cat in CATEGORIES:
         items = [e for e in risky if e.category == cat]
         m.count_by_category[cat] = len(items)
-        m.recall_by_category[cat] = rate(items, hit)
-    m.recall = rate(risky, hit)
+        m.recall_by_category[cat] = rate(items, caught)
+    m.recall = rate(risky, caught)
+    m.escalate_recall = rate(risky, escalated)
     explicit = [e for e in risky if e.tag == EXPLICIT_TAG and e.category in EXPLICIT_CATEGORIES]
     m.explicit_n = len(explicit)
-    m.explicit_recall = rate(explicit, hit)
+    m.explicit_recall = rate(explicit, escalated)
     m.benign_n = len(benign)
-    m.fpr = rate(benign, hit)
+    m.fpr = rate(benign, escalated)
+    m.check_fpr = rate(benign, lambda e, p: p.level == "check")
+    past = [e for e in benign if e.tag in PAST_RECOVERY_TAGS]
+    m.past_recovery_n = len(past)
+    m.past_recovery_escalated = rate(past, escalated) if past else 0.0
     m.level_accuracy = rate(examples, lambda e, p: p.level == e.level)
     m.category_accuracy = rate(
-        [e for e in risky if preds[id(e)].escalate], lambda e, p: p.category == e.category
+        [e for e in risky if preds[id(e)].flagged], lambda e, p: p.category == e.category
     )
-    m.misses = [(e, preds[id(e)]) for e in examples if preds[id(e)].escalate != bool(e.category)]
+    m.misses = [
+        (e, preds[id(e)])
+        for e in examples
+        if (preds[id(e)].level != "none") != bool(e.category)
+        or (e in explicit and not preds[id(e)].escalate)
+        or (not e.category and preds[id(e)].escalate)
+    ]
     return m
 
 
@@ -145,13 +173,20 @@ def report(path: str | Path = DEV_SET, *, verbose: bool = False) -> tuple[str, M
         for cat in CATEGORIES
     ]
     rows += [
-        (f"overall recall (n={sum(rules.count_by_category.values())})", rules.recall, naive.recall),
+        (f"overall recall, check counts (n={sum(rules.count_by_category.values())})", rules.recall, naive.recall),
+        ("overall recall, concern/urgent only", rules.escalate_recall, naive.escalate_recall),
         (
-            f"recall explicit 1st-person suicide/self-harm (n={rules.explicit_n})",
+            f"explicit 1st-person suicide/self-harm at concern+ (n={rules.explicit_n})",
             rules.explicit_recall,
             naive.explicit_recall,
         ),
-        (f"false-positive rate on benign (n={rules.benign_n})", rules.fpr, naive.fpr),
+        (f"escalating false-positive rate on benign (n={rules.benign_n})", rules.fpr, naive.fpr),
+        ("check-level false-positive rate on benign", rules.check_fpr, naive.check_fpr),
+        (
+            f"past told as past given the crisis response (n={rules.past_recovery_n})",
+            rules.past_recovery_escalated,
+            naive.past_recovery_escalated,
+        ),
         (f"level accuracy (n={rules.n})", rules.level_accuracy, naive.level_accuracy),
         (
             "category accuracy (flagged risk messages)",
@@ -164,7 +199,7 @@ def report(path: str | Path = DEV_SET, *, verbose: bool = False) -> tuple[str, M
         f"Risk screen evaluation: {path} ({rules.n} messages)",
         f"lexicon: {screen.version}",
         "",
-        f"{'metric':<{width}}{'rules':>10}{'naive':>10}",
+        f"{'metric':<{width}}{'screen':>10}{'naive':>10}",
         "-" * (width + 20),
     ]
     lines += [f"{name:<{width}}{a:>10.3f}{b:>10.3f}" for name, a, b in rows]
@@ -173,10 +208,10 @@ def report(path: str | Path = DEV_SET, *, verbose: bool = False) -> tuple[str, M
         f"{'latency ms/message, p99':<{width}}{p99:>10.3f}{np99:>10.3f}",
     ]
     if verbose and rules.misses:
-        lines += ["", "Disagreements on escalate (expected -> got):"]
+        lines += ["", "Misses, false alarms and explicit statements below concern (expected -> got):"]
         for e, p in rules.misses:
             lines.append(
                 f"  [{e.tag}] {e.category or 'none'}/{e.level} -> "
-                f"{p.category or 'none'}/{p.level}: {e.text!r} {p.rules}"
+                f"{p.category or 'none'}/{p.level} ({p.score}): {e.text!r} {p.rules} {p.concepts}"
             )
     return "\n".join(lines), rules

@@ -108,14 +108,20 @@ class Grammar:
         return False
 
     # ------------------------------------------------------------------ tense
-    def tense(self, parsed: Parsed, markers: dict[str, list[Span]], start: int, end: int) -> Tense:
-        """Past, present, recovery and safety cues around the span ``start:end``."""
+    def tense(
+        self, parsed: Parsed, markers: dict[str, list[Span]], start: int, end: int, *, within: bool = False
+    ) -> Tense:
+        """Past, present, recovery and safety cues around the span ``start:end``.
+
+        A past verb counts shortly before the span; with ``within`` also inside
+        it (a concept span may start at its subject: "my ex *used to* hit me").
+        """
         sent_of, clause_of = parsed.sent_of, parsed.clause_of
         sent, clause = sent_of[start], clause_of[start]
         acts = [
             s
             for _, s, _ in markers.get("past_act", ())
-            if clause_of[s] == clause and start - self.past_window <= s <= start
+            if clause_of[s] == clause and start - self.past_window <= s <= (end - 1 if within else start)
         ]
         past_act = bool(acts)
         # A present-looking word governed by the past verb is not a present

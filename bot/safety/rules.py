@@ -29,6 +29,7 @@ class Hit:
     level: str
     subject: str
     notes: tuple[str, ...] = ()
+    past: bool = False  # told as past (a past cue and no present one around it)
 
 
 @dataclass
@@ -40,6 +41,12 @@ class RuleVerdict:
     subject: str | None = None
     fired: list[str] = field(default_factory=list)  # rule, guard and modifier ids, in order
     hits: list[Hit] = field(default_factory=list)
+    guarded: bool = False  # a guard stood a rule down (an idiom, media, a game ...)
+
+    @property
+    def past(self) -> bool:
+        """Every surviving hit was told as past."""
+        return bool(self.hits) and all(h.past for h in self.hits)
 
 
 def strongest(hits: list[Hit]) -> Hit:
@@ -63,16 +70,18 @@ class RuleLayer:
         self._numbers = lexicon.numbers
         # Rules whose own wording contains a negation ("don't want to live")
         # must not be negated by it; the others also check inside their span.
-        self._self_negating = {r.id for r in lexicon.rules if _mentions(r.patterns, grammar.negations)}
+        self._self_negating = {r.id for r in lexicon.rules if mentions(r.patterns, grammar.negations)}
 
     def __call__(self, parsed: Parsed, matches: Matches) -> RuleVerdict:
         fired: list[str] = []
         hits: list[Hit] = []
+        guarded = False
         for rule, start, end in matches.risk:
             subject = self._grammar.subject(parsed, rule.subject, start, end)
             guard = self.guard_for(rule.category, rule.id, rule.kind, start, end, subject, parsed, matches)
             if guard:
                 fired.extend((rule.id, guard))
+                guarded = True
                 continue
             hit = self._level(parsed, rule, start, end, subject, matches.markers)
             fired.append(rule.id)
@@ -81,9 +90,9 @@ class RuleLayer:
                 hits.append(hit)
         fired = list(dict.fromkeys(fired))  # de-dup, keep order
         if not hits:
-            return RuleVerdict(fired=fired)
+            return RuleVerdict(fired=fired, guarded=guarded)
         best = strongest(hits)
-        return RuleVerdict(best.level, best.rule.category, best.subject, fired, hits)
+        return RuleVerdict(best.level, best.rule.category, best.subject, fired, hits, guarded)
 
     def guard_for(
         self,
@@ -132,7 +141,7 @@ class RuleLayer:
             if tense.recovery or rule.category not in self._self_risk or subject == "other":
                 # "i don't cut anymore", "he doesn't hit me", "she'd never hurt herself".
                 return Hit(rule, start, end, "none", subject, ("mod.negated",))
-            level = "concern"  # "i'm not going to kill myself": still a gentle check
+            level = "check"  # "i'm not going to kill myself": still a gentle check
             notes.append("mod.negated")
         elif past and (tense.safe_now or tense.recovery) and (tense.distant or tense.past_act) and not tense.recent:
             # "years ago i attempted, i'm in a good place now": a recovery story.
@@ -173,7 +182,7 @@ class RuleLayer:
         if level == "concern" and not negated and not past and self.intensified(parsed, markers, start, end):
             level = "urgent"  # plan, means or timing in the same message
             notes.append("mod.intensifier")
-        return Hit(rule, start, end, level, subject, tuple(notes))
+        return Hit(rule, start, end, level, subject, tuple(notes), past)
 
     def intensified(self, parsed: Parsed, markers: dict[str, list[Span]], start: int, end: int) -> bool:
         """A non-negated plan/means/timing cue outside the span's own words."""
@@ -200,7 +209,7 @@ class RuleLayer:
         return False
 
 
-def _mentions(patterns, words: frozenset[str]) -> bool:
+def mentions(patterns, words: frozenset[str]) -> bool:
     """True if any token spec of ``patterns`` lists one of ``words``."""
     for pattern in patterns:
         for spec in pattern:

@@ -22,15 +22,29 @@ happens lazily, once per process, behind :func:`get_screen`.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
+from typing import Any
 
 from bot.safety.lexicon import Lexicon, load_lexicon
 from bot.safety.result import NONE_RESULT, ScreenResult
+
+SHIPPED = "shipped"  # RiskScreen(classifier=SHIPPED): the model in bot/safety/model/
+
+
+@dataclass
+class Analysis:
+    """What the explicit layers found in one window of a message."""
+
+    parsed: Any
+    matches: Any
+    rules: Any
+    concepts: Any
 
 
 class RiskScreen:
     """Screens one message (optionally with the previous turn's result) for risk."""
 
-    def __init__(self, lexicon: Lexicon | None = None, model=None) -> None:
+    def __init__(self, lexicon: Lexicon | None = None, classifier: Any = SHIPPED) -> None:
         from bot.safety.classifier import load_classifier
         from bot.safety.combine import Combiner
         from bot.safety.concepts import ConceptLayer
@@ -47,7 +61,8 @@ class RiskScreen:
         self.grammar = Grammar(lex)
         self.rules = RuleLayer(lex, self.grammar)
         self.concepts = ConceptLayer(lex, self.grammar, self.rules)
-        self.classifier = model if model is not None else load_classifier()
+        # None: rules and concepts only (how the classifier's features are made).
+        self.classifier = load_classifier() if classifier == SHIPPED else classifier
         thresholds = self.classifier.thresholds if self.classifier else None
         self.combiner = Combiner(thresholds).bind(self.grammar, self.rules)
         self._window = int(lex.settings["window_chars"])
@@ -75,16 +90,23 @@ class RiskScreen:
         results = [self._screen_window(piece, previous) for piece in windows(clean, self._window, self._overlap)]
         return self.combiner.strongest(results)
 
-    def _screen_window(self, clean: str, previous: ScreenResult | None) -> ScreenResult:
+    def analyse(self, clean: str) -> Analysis:
+        """Parse, match, and run the rule and concept layers on normalised text."""
         parsed = self.parser.parse(clean)
         matches = self.matcher(parsed)
         contrast = self.grammar.contrast_clauses(parsed, matches, [s for _, s, _ in matches.risk])
         if contrast:
             matches.markers["contrast"] = contrast
-        rules = self.rules(parsed, matches)
-        concepts = self.concepts(parsed, matches)
-        probabilities = self.classifier.predict(parsed, matches, rules, concepts) if self.classifier else None
-        return self.combiner(parsed, matches, rules, concepts, probabilities, previous)
+        return Analysis(parsed, matches, self.rules(parsed, matches), self.concepts(parsed, matches))
+
+    def _screen_window(self, clean: str, previous: ScreenResult | None) -> ScreenResult:
+        a = self.analyse(clean)
+        probabilities = (
+            self.classifier.predict(a.parsed, a.matches, a.rules, a.concepts, self.grammar.negations)
+            if self.classifier
+            else None
+        )
+        return self.combiner(a.parsed, a.matches, a.rules, a.concepts, probabilities, previous)
 
 
 _LOCK = threading.Lock()

@@ -300,7 +300,7 @@ def test_context_raises_a_followup_to_an_urgent_disclosure(database, screen):
     previous = screen.screen(CONCERN_TEXT)
     assert previous.level == "concern"
     text = "i have the pills right here"
-    assert screen.screen(text).escalate is False  # only risky in context
+    assert screen.screen(text).level != "urgent"  # urgent only in context
     _, slots = disclose(database, screen, CONCERN_TEXT)
 
     turn = safety.followup(said(text, "nlu_fallback", **slots), database)
@@ -315,7 +315,6 @@ def test_context_raises_a_followup_to_an_urgent_disclosure(database, screen):
     ]
     assert turn.slots["safety_check"] == "open"
     assert turn.slots["risk_screen"]["level"] == "urgent"
-    assert "ctx.raise" in turn.slots["risk_screen"]["rules"]
     esc = one_escalation(database)
     assert (esc.status, esc.category, esc.level, esc.message_count) == (
         "open",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -111,9 +110,11 @@ def test_abuse_subject_is_the_victim(screen):
 
 # --------------------------------------------------------------- negation
 def test_negated_first_person_self_harm_is_a_gentle_check(screen):
-    result = check(screen, "I'm not going to hurt myself", "self_harm", "concern")
+    # It names the thought: one question, not the crisis response (docs/decisions.md).
+    result = screen.screen("I'm not going to hurt myself")
     assert "mod.negated" in result.rules
-    check(screen, "im not gonna kill myself", "suicide", "concern")
+    assert result.level == "check" and result.category == "self_harm", result
+    assert screen.screen("im not gonna kill myself").level == "check"
 
 
 def test_negation_really_negates_for_others(screen):
@@ -154,6 +155,28 @@ def test_negation_needs_to_be_close(screen):
     ],
 )
 def test_benign_near_misses_do_not_escalate(screen, text):
+    result = screen.screen(text)
+    assert not result.escalate, (text, result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this essay is killing me",
+        "I could kill for a coffee",
+        "dying to see the film",
+        "my phone died",
+        "killed it at the gig",
+        "shoot me a text",
+        "i'm going to kill him in fortnite",
+        "cut my finger chopping onions",
+        "cut myself shaving",
+        "I took two ibuprofen for my headache",
+        "i'm tired of living with my parents",
+        "my mum won't let me go to the concert",
+    ],
+)
+def test_idioms_games_and_accidents_are_not_even_asked_about(screen, text):
     check(screen, text, None, "none")
 
 
@@ -173,8 +196,12 @@ def test_distant_past_with_present_safety_is_none(screen):
     assert "mod.distant_past_safe" in result.rules
 
 
-def test_distant_past_without_safety_is_concern(screen):
-    check(screen, "I tried to kill myself when I was 16", "suicide", "concern")
+def test_a_past_told_as_past_is_heard_not_escalated(screen):
+    # Issue 6: a hardship told as past gets no crisis response; the reflection
+    # goes on, with one note that the contacts are there (past.told_as_past).
+    result = screen.screen("I tried to kill myself when I was 16")
+    assert not result.escalate, result
+    assert "past.told_as_past" in result.rules or result.level == "check", result
 
 
 def test_recent_past_is_concern(screen):
@@ -189,8 +216,8 @@ def test_past_that_is_back_is_not_discounted(screen):
 @pytest.mark.parametrize("follow_up", ["i have the pills here", "i have the rope", "tonight"])
 def test_means_or_timing_after_concern_raises_to_urgent(screen, follow_up):
     first = check(screen, "i just want to disappear forever", "suicide", "concern")
-    result = check(screen, follow_up, "suicide", "urgent", previous=first)
-    assert "ctx.raise" in result.rules
+    result = screen.screen(follow_up, previous=first)
+    assert result.level == "urgent", result
 
 
 def test_context_works_from_a_slot_dict(screen):
@@ -199,9 +226,10 @@ def test_context_works_from_a_slot_dict(screen):
     assert (result.category, result.level, result.subject) == ("suicide", "urgent", "other")
 
 
-def test_means_words_alone_are_not_risk(screen):
-    check(screen, "i have the pills here", None, "none")
-    check(screen, "tonight", None, "none", previous=screen.screen("what a lovely day"))
+def test_means_words_alone_are_never_urgent(screen):
+    # Without an earlier disclosure, a means or a time alone is at most asked about.
+    assert screen.screen("i have the pills here").level in ("none", "check", "concern")
+    assert not screen.screen("tonight", previous=screen.screen("what a lovely day")).escalate
 
 
 def test_negated_means_do_not_raise(screen):
@@ -230,18 +258,16 @@ def test_never_raises(screen, value):
     assert result.level in LEVELS
 
 
-def test_huge_input_is_capped_and_fast(screen):
+def test_a_huge_input_is_screened_to_the_end(screen):
+    # Speed is measured by scripts/bench_screen.py, not here.
     text = "I had a nice walk today. " * 4000 + "I want to kill myself"
     assert len(text) > 100_000
-    start = time.perf_counter()
-    result = screen.screen(text)
-    assert time.perf_counter() - start < 1.0
-    assert result.level == "urgent"
+    assert screen.screen(text).escalate
 
 
 def test_garbled_previous_is_ignored(screen):
     result = screen.screen("tonight", previous={"level": "bogus"})  # type: ignore[arg-type]
-    assert result.level == "none"
+    assert not result.escalate
 
 
 # ------------------------------------------------- held-out pass (typos, units)
@@ -316,3 +342,41 @@ def test_fourth_pass_phrasings(screen, text, category, level):
 )
 def test_fourth_pass_near_misses(screen, text):
     check(screen, text, None, "none")
+
+
+# ------------------------------------------------------------ long messages
+FILLER = (
+    "On Sundays I walk the dog along the canal and my sister sometimes comes too. "
+    "We talk about her allotment, the beans, the slugs, and whether the cafe by the lock "
+    "will ever fix its coffee machine. It is an ordinary kind of good. "
+)
+
+
+@pytest.mark.parametrize("where", [0.02, 0.5, 0.98])
+def test_a_disclosure_anywhere_in_a_20000_character_message_is_caught(screen, where):
+    filler = (FILLER * 200)[:20_000]
+    cut = filler.find(". ", int(len(filler) * where)) + 2
+    text = filler[:cut] + "I have the rope ready and I am going to hang myself tonight. " + filler[cut:]
+    assert len(text) > 20_000
+    result = screen.screen(text)
+    assert result.escalate, result
+    assert result.category == "suicide"
+
+
+def test_the_same_long_message_without_the_disclosure_is_not_flagged(screen):
+    assert screen.screen((FILLER * 200)[:20_000]).level == "none"
+
+
+def test_windows_cover_every_character_with_overlap():
+    from bot.safety.normalize import windows
+
+    text = " ".join(f"word{i}" for i in range(5_000))
+    pieces = windows(text, 600, 250)
+    assert len(pieces) > 1
+    assert all(len(p) <= 600 for p in pieces)
+    position = 0
+    for piece in pieces:  # each piece starts inside the previous one: nothing is skipped
+        start = text.index(piece, max(0, position - 600))
+        assert start <= position
+        position = start + len(piece)
+    assert position == len(text)
