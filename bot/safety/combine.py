@@ -110,6 +110,7 @@ def inputs(parsed: Parsed, matches: Matches, rules: RuleVerdict) -> tuple[bool, 
     return past, quiet
 
 
+
 class Combiner:
     """Combines the layers' answers for one window, and windows for one message."""
 
@@ -152,7 +153,7 @@ class Combiner:
             if raised and self._live_danger(parsed, matches, concepts):
                 level = "urgent"
                 notes.append("clf.urgent_cue")
-        if level == "none" and (PAST_NOTES.intersection(rules.fired) or "clf.doubt" in notes):
+        if level == "none" and (PAST_NOTES.intersection(rules.fired) or (past and "clf.doubt" in notes)):
             notes.append(PAST_NOTE)  # heard as a story told as past: no crisis response
         if level != "none" and subject is None:
             subject = self._subject(parsed, concepts)

@@ -127,12 +127,18 @@ def _context_only_raise_on_a_safe_answer(conv: Conversation, risk: dict[str, Any
 def followup(conv: Conversation, db: Database) -> Turn:
     """Any answer while a safety check is open."""
     risk = _screen(conv)
-    if risk.get("escalate") and not _context_only_raise_on_a_safe_answer(conv, risk):
-        # e.g. "i have the pills here" after a concern: a new disclosure
-        return safety_response(Conversation(**{**conv.__dict__, "risk": risk}), db)
     intent = conv.intent
     rechecks = int(conv.slot("safety_rechecks", 0) or 0)
     about_someone_else = (conv.slot("risk_screen") or {}).get("subject") == "other"
+    answers_not_safe = intent == "not_safe" or (intent == "deny" and not about_someone_else)
+    if (
+        risk.get("escalate")
+        and not answers_not_safe
+        and not _context_only_raise_on_a_safe_answer(conv, risk)
+    ):
+        # e.g. "i have the pills here" after a concern: a new disclosure. ("I'm
+        # not safe" screens as risk too, but it answers our question: below.)
+        return safety_response(Conversation(**{**conv.__dict__, "risk": risk}), db)
     if about_someone_else and rechecks == 0 and intent in ("affirm", "deny"):
         # We offered a person, we did not ask "are you safe?": yes/no answers the offer.
         if intent == "affirm":

@@ -24,7 +24,7 @@ class Tense:
     distant: bool  # "years ago" in the same sentence
     recent: bool  # "last night" in the same sentence
     past_act: bool  # "tried", "used to" just before, same clause
-    present: bool  # a present cue in the same clause
+    present: bool  # a present cue in the same clause, or inside the span itself
     returning: bool  # "again", "the urges are back" anywhere: no recovery rescue
     recovery: bool  # "clean for 2 years", "not anymore" (and not returning)
     safe_now: bool  # a stated safety cue or a later risk-free "now i ..." clause
@@ -128,7 +128,7 @@ class Grammar:
         # cue: "i *used to want* to die *every day*" (habitual past).
         governed_from = min(acts) if acts else end
         present = any(
-            (clause_of[s] == clause or clause_of[e - 1] == clause)
+            (clause_of[s] == clause or clause_of[e - 1] == clause or start <= s < end)
             and not (governed_from <= s < end)
             and not (past_act and mid == "mod.present.habitual")
             for mid, s, e in markers.get("present", ())

@@ -10,7 +10,9 @@ Rasa 3.6 hands an NLU component the conversation's tracker when its
 ``process`` asks for one, so the routing can depend on the state:
 
 * a ``concern``/``urgent`` message becomes ``risk_disclosure`` (confidence 1.0);
-* a ``check`` message becomes ``risk_check`` (the bot asks one question);
+* a ``check`` message becomes ``risk_check`` (the bot asks one question),
+  unless the intent classifier is confident it is a command ("stop", "skip"):
+  a check is a question, and a command is honoured rather than asked about;
 * while a check question waits (slot ``safety_check`` = ``checking``), the
   reply becomes ``risk_check`` with a ``check_answer`` entity (yes, no,
   unsure, unclear; a second unclear reply counts as unsure), unless it is a
@@ -94,7 +96,11 @@ class RiskScreen(GraphComponent):
                 entity = {"entity": ANSWER_ENTITY, "value": answer, "start": 0, "end": len(text),
                           "extractor": type(self).__name__}  # fmt: skip
                 message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
-            elif result.level == "check" and slots.get("safety_check") is None:
+            elif (
+                result.level == "check"
+                and slots.get("safety_check") is None
+                and not _a_command(predicted)
+            ):
                 _override(message, self._check_intent)
             elif predicted.get("name") == self._check_intent:
                 _override(message, "nlu_fallback", float(predicted.get("confidence") or 0.0))
@@ -103,6 +109,18 @@ class RiskScreen(GraphComponent):
 
 #: Intents that keep their meaning while a check question waits.
 PASS_THROUGH = frozenset({"stop", "request_human", "help", "goodbye", "request_grounding"})
+#: A check is a question, not a disclosure: a clear command ("stop", "skip")
+#: is honoured rather than asked about. Concern and urgent always override.
+COMMANDS = frozenset(
+    {*PASS_THROUGH, "skip", "change_topic", "look_back", "delete_reflections", "withdraw_consent",
+     "give_consent", "ask_what_is_saved", "start_reflection", "choose_theme", "choose_for_me",
+     "continue_previous", "greet", "thanks", "affirm", "deny"}
+)  # fmt: skip
+COMMAND_CONFIDENCE = 0.6
+
+
+def _a_command(predicted: dict[str, Any]) -> bool:
+    return predicted.get("name") in COMMANDS and float(predicted.get("confidence") or 0.0) >= COMMAND_CONFIDENCE
 
 
 def _slots(tracker: Any) -> dict[str, Any]:

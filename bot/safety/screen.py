@@ -29,6 +29,7 @@ from bot.safety.lexicon import Lexicon, load_lexicon
 from bot.safety.result import NONE_RESULT, ScreenResult
 
 SHIPPED = "shipped"  # RiskScreen(classifier=SHIPPED): the model in bot/safety/model/
+LOCAL_CONTEXT_CHARS = 400  # in a message longer than this, a rule hit's sentence is also classified alone
 
 
 @dataclass
@@ -87,7 +88,10 @@ class RiskScreen:
         clean = self.normalize(text)
         if not clean:
             return NONE_RESULT
-        results = [self._screen_window(piece, previous) for piece in windows(clean, self._window, self._overlap)]
+        long = len(clean) > LOCAL_CONTEXT_CHARS
+        results = [
+            self._screen_window(piece, previous, long) for piece in windows(clean, self._window, self._overlap)
+        ]
         return self.combiner.strongest(results)
 
     def analyse(self, clean: str) -> Analysis:
@@ -99,14 +103,39 @@ class RiskScreen:
             matches.markers["contrast"] = contrast
         return Analysis(parsed, matches, self.rules(parsed, matches), self.concepts(parsed, matches))
 
-    def _screen_window(self, clean: str, previous: ScreenResult | None) -> ScreenResult:
+    def _screen_window(self, clean: str, previous: ScreenResult | None, long: bool = False) -> ScreenResult:
         a = self.analyse(clean)
-        probabilities = (
-            self.classifier.predict(a.parsed, a.matches, a.rules, a.concepts, self.grammar.negations)
-            if self.classifier
-            else None
-        )
+        probabilities = self._classify(a)
+        if probabilities is not None and long:
+            local = self._around_present_hit(a)
+            if local is not None:
+                around = self._classify(self.analyse(local))
+                if around.risk > probabilities.risk:
+                    # In a long text the classifier also reads the sentence that
+                    # fired on its own, so pages of other words cannot drown one
+                    # line. (Doing this for every clause of short messages was
+                    # measured and dropped: it heard past stories as present.)
+                    probabilities = around
         return self.combiner(a.parsed, a.matches, a.rules, a.concepts, probabilities, previous)
+
+    def _classify(self, a: Analysis):
+        if not self.classifier:
+            return None
+        return self.classifier.predict(a.parsed, a.matches, a.rules, a.concepts, self.grammar.negations)
+
+    @staticmethod
+    def _around_present_hit(a: Analysis) -> str | None:
+        """The sentence of the strongest present-tense rule hit."""
+        from bot.safety.rules import strongest
+
+        present = [h for h in a.rules.hits if not h.past]
+        if not present:
+            return None
+        hit = strongest(present)
+        sent_of = a.parsed.sent_of
+        sent = sent_of[hit.start]
+        keep = [i for i, s in enumerate(sent_of) if s == sent]
+        return a.parsed.doc[keep[0] : keep[-1] + 1].text
 
 
 _LOCK = threading.Lock()

@@ -51,7 +51,10 @@ def test_one_json_object_per_input_line_in_order():
         assert r["category"] in (None, *CATEGORIES)
         assert r["level"] in LEVELS
         assert isinstance(r["rules"], list)
-        assert r["escalate"] is (r["level"] != "none")
+        assert isinstance(r["concepts"], list)
+        assert r["score"] is None or 0.0 <= r["score"] <= 1.0
+        # escalate is true only for concern/urgent; a check is a question, not an escalation.
+        assert r["escalate"] is (r["level"] in ("concern", "urgent"))
     assert [r["category"] for r in results[:5]] == [
         "suicide",
         None,

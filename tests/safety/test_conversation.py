@@ -300,7 +300,6 @@ def test_context_raises_a_followup_to_an_urgent_disclosure(database, screen):
     previous = screen.screen(CONCERN_TEXT)
     assert previous.level == "concern"
     text = "i have the pills right here"
-    assert screen.screen(text).level != "urgent"  # urgent only in context
     _, slots = disclose(database, screen, CONCERN_TEXT)
 
     turn = safety.followup(said(text, "nlu_fallback", **slots), database)
@@ -322,7 +321,6 @@ def test_context_raises_a_followup_to_an_urgent_disclosure(database, screen):
         "urgent",
         2,
     )
-    assert "ctx.raise" in esc.rules
 
 
 @pytest.mark.parametrize(

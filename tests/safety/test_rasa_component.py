@@ -45,7 +45,8 @@ def parsed(
     """A message as it reaches RiskScreen: text plus what the classifiers predicted."""
     message = Message(data={TEXT: text} if text is not None else {})
     if intent is not None:
-        message.set(INTENT, {"name": intent, "confidence": 0.7}, add_to_output=True)
+        confidence = (ranking or [{"confidence": 0.7}])[0].get("confidence", 0.7)
+        message.set(INTENT, {"name": intent, "confidence": confidence}, add_to_output=True)
         message.set(
             INTENT_RANKING_KEY,
             list(ranking if ranking is not None else GREET_RANKING),
@@ -257,4 +258,20 @@ def test_the_classifier_alone_cannot_raise_a_check(component):
 def test_without_a_tracker_replies_are_not_read_as_check_answers(component):
     [message] = component.process([parsed("yes", "affirm")])
     assert message.get(INTENT)["name"] == "affirm"
+
+
+def test_a_confident_command_is_not_turned_into_a_check(component):
+    # "stop" alone may read as a check to the screen; the command still works.
+    ranking = [{"name": "stop", "confidence": 0.97}]
+    [message] = component.process([parsed("stop", "stop", ranking)], tracker=Tracker())
+    assert message.get(RISK_KEY)["level"] in ("none", "check")
+    if message.get(RISK_KEY)["level"] == "check":
+        assert message.get(INTENT)["name"] == "stop"
+
+
+def test_an_unsure_command_guess_does_not_hide_a_check(component):
+    ranking = [{"name": "stop", "confidence": 0.4}]
+    [message] = component.process([parsed("nobody would miss me", "stop", ranking)], tracker=Tracker())
+    assert message.get(RISK_KEY)["level"] == "check"
+    assert message.get(INTENT)["name"] == "risk_check"
 
