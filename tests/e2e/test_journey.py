@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 ANSWERS = [
     "My sister Ana and the Tuesday allotment group, where nobody rushes me.",
     "Last spring my neighbour sat with me on the steps and we shared oranges.",
-    "They might say I notice when someone is left out and I make room for them.",
+    "They might say I am a good listener and I remember birthdays.",
     "I could send Ana a photo of the first tomatoes from the allotment.",
     "Painting birds on old postcards has been my quiet anchor this year.",
 ]
