@@ -328,12 +328,17 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
                 )
             )
 
-    guards = _read(root / "guards.yml")
-    lex.versions["guards"] = str(guards["version"])
-    for entry in guards.get("guards") or ():
-        rid = str(entry.get("id", ""))
-        where = f"guards.yml:{rid}"
-        _check_id(rid, where)
+    def _entries(name: str, key: str):
+        """Each entry of ``<name>.yml``'s ``key`` list, with its checked id."""
+        data = _read(root / f"{name}.yml")
+        lex.versions[name] = str(data["version"])
+        for entry in data.get(key) or ():
+            rid = str(entry.get("id", ""))
+            where = f"{name}.yml:{rid}"
+            _check_id(rid, where)
+            yield rid, where, entry
+
+    for rid, where, entry in _entries("guards", "guards"):
         scope = entry.get("scope", "span")
         targets = frozenset(entry.get("applies_to") or ())
         known = set(CATEGORIES) | {r.id for r in lex.rules}
@@ -355,33 +360,20 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
             )
         )
 
-    modifiers = _read(root / "modifiers.yml")
-    lex.versions["modifiers"] = str(modifiers["version"])
-    for entry in modifiers.get("markers") or ():
-        rid = str(entry.get("id", ""))
-        where = f"modifiers.yml:{rid}"
-        _check_id(rid, where)
+    for rid, where, entry in _entries("modifiers", "markers"):
         if entry.get("kind") not in MARKER_KINDS:
             raise LexiconError(f"{where}: kind must be one of {MARKER_KINDS}")
         pats, phrases = _patterns(entry, sets, where)
         lex.markers.append(Marker(rid, entry["kind"], str(entry["why"]).strip(), pats, phrases))
 
-    concepts = _read(root / "concepts.yml")
-    lex.versions["concepts"] = str(concepts["version"])
-    for entry in concepts.get("concepts") or ():
-        rid = str(entry.get("id", ""))
-        where = f"concepts.yml:{rid}"
-        _check_id(rid, where)
+    for rid, where, entry in _entries("concepts", "concepts"):
         family = entry.get("family")
         cats = tuple(entry.get("categories") or ())
         if family not in CONCEPT_FAMILIES or not cats or not set(cats) <= set(CATEGORIES):
             raise LexiconError(f"{where}: family must be one of {CONCEPT_FAMILIES}, categories known")
         pats, phrases = _patterns(entry, sets, where)
         lex.concepts.append(Concept(rid, family, cats, str(entry["why"]).strip(), pats, phrases))
-    for entry in concepts.get("combinations") or ():
-        rid = str(entry.get("id", ""))
-        where = f"concepts.yml:{rid}"
-        _check_id(rid, where)
+    for rid, where, entry in _entries("concepts", "combinations"):
         families = frozenset(entry.get("families") or ())
         category = entry.get("category")
         if (

@@ -129,52 +129,42 @@ def test_negation_needs_to_be_close(screen):
 
 
 # ------------------------------------------------------- guards and idioms
-@pytest.mark.parametrize(
-    "text",
-    [
-        "this essay is killing me",
-        "I could kill for a coffee",
-        "dying to see the film",
-        "my phone died",
-        "killed it at the gig",
-        "shoot me a text",
-        "my mom is going to kill me when she sees my grades",
-        "I'm going to kill my brother, he ate my fries",
-        "i'm going to kill him in fortnite",
-        "a documentary about suicide",
-        "studying overdose statistics for my nursing course",
-        "cut my finger chopping onions",
-        "cut myself shaving",
-        "I've been clean 2 years",
-        "I want to end things with my boyfriend",
-        "i take all my pills on time now",
-        "I took two ibuprofen for my headache",
-        "i'm tired of living with my parents",
-        "",
-        "   ",
-    ],
-)
+#: Idioms, games and accidents: not even asked about.
+IDIOMS = [
+    "this essay is killing me",
+    "I could kill for a coffee",
+    "dying to see the film",
+    "my phone died",
+    "killed it at the gig",
+    "shoot me a text",
+    "i'm going to kill him in fortnite",
+    "cut my finger chopping onions",
+    "cut myself shaving",
+    "I took two ibuprofen for my headache",
+    "my mum won't let me go to the concert",
+]
+#: Near-misses that may be asked about (a check) but never escalated.
+NEAR_MISSES = [
+    "my mom is going to kill me when she sees my grades",
+    "I'm going to kill my brother, he ate my fries",
+    "a documentary about suicide",
+    "studying overdose statistics for my nursing course",
+    "I've been clean 2 years",
+    "I want to end things with my boyfriend",
+    "i take all my pills on time now",
+    "i'm tired of living with my parents",
+    "",
+    "   ",
+]
+
+
+@pytest.mark.parametrize("text", IDIOMS + NEAR_MISSES)
 def test_benign_near_misses_do_not_escalate(screen, text):
     result = screen.screen(text)
     assert not result.escalate, (text, result)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "this essay is killing me",
-        "I could kill for a coffee",
-        "dying to see the film",
-        "my phone died",
-        "killed it at the gig",
-        "shoot me a text",
-        "i'm going to kill him in fortnite",
-        "cut my finger chopping onions",
-        "cut myself shaving",
-        "I took two ibuprofen for my headache",
-        "my mum won't let me go to the concert",
-    ],
-)
+@pytest.mark.parametrize("text", IDIOMS)
 def test_idioms_games_and_accidents_are_not_even_asked_about(screen, text):
     check(screen, text, None, "none")
 
