@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -74,3 +75,27 @@ def prompt_texts(domain: dict[str, Any]) -> dict[str, str]:
         for name, variants in responses.items()
         if name.startswith("utter_prompt_") and variants
     }
+
+
+class TurnAction(Action, metaclass=ABCMeta):
+    """An action that runs one turn function of ``bot``: subclasses only name them.
+
+    ``turn`` takes the :class:`Conversation` (and the database when
+    ``uses_database``) and returns a :class:`Turn`; this class does the rest.
+    """
+
+    action_name: str = ""
+    uses_database: bool = True
+
+    @staticmethod
+    @abstractmethod
+    def turn(conv: Conversation, *args: Any) -> Turn:
+        """The turn function (set as ``turn = staticmethod(module.function)``)."""
+
+    def name(self) -> str:
+        return self.action_name
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        conv = conversation(tracker)
+        turn = self.turn(conv, database()) if self.uses_database else self.turn(conv)
+        return perform(turn, dispatcher, tracker.current_slot_values())

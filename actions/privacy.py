@@ -1,43 +1,38 @@
-"""Privacy actions: what is saved, and deleting it."""
+"""Privacy actions: what is saved, and deleting it (each names its turn function)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.adapter import conversation, database, perform
+from actions.adapter import TurnAction
 from bot.privacy import conversation as privacy
 
 
-class ActionExplainPrivacy(Action):
-    def name(self) -> str:
-        return "action_explain_privacy"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        return perform(privacy.explain(conversation(tracker), database()), dispatcher, tracker.current_slot_values())
+class ActionExplainPrivacy(TurnAction):
+    action_name = "action_explain_privacy"
+    turn = staticmethod(privacy.explain)
 
 
-class ActionAskDelete(Action):
-    def name(self) -> str:
-        return "action_ask_delete"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        return perform(privacy.ask_delete(conversation(tracker), database()), dispatcher, tracker.current_slot_values())
+class ActionAskDelete(TurnAction):
+    action_name = "action_ask_delete"
+    turn = staticmethod(privacy.ask_delete)
 
 
-class ActionDeleteReflections(Action):
-    def name(self) -> str:
-        return "action_delete_reflections"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        return perform(privacy.delete(conversation(tracker), database()), dispatcher, tracker.current_slot_values())
+class ActionDeleteReflections(TurnAction):
+    action_name = "action_delete_reflections"
+    turn = staticmethod(privacy.delete)
 
 
-class ActionCancelDelete(Action):
-    def name(self) -> str:
-        return "action_cancel_delete"
+class ActionCancelDelete(TurnAction):
+    action_name = "action_cancel_delete"
+    uses_database = False
+    turn = staticmethod(privacy.cancel_delete)
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        return perform(privacy.cancel_delete(conversation(tracker)), dispatcher, tracker.current_slot_values())
+
+class ActionAskDeleteEverything(TurnAction):
+    action_name = "action_ask_delete_everything"
+    uses_database = False
+    turn = staticmethod(privacy.ask_delete_everything)
+
+
+class ActionDeleteEverything(TurnAction):
+    action_name = "action_delete_everything"
+    turn = staticmethod(privacy.delete_everything)

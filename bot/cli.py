@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "bot.reflection.cli",  # reflections list
     "bot.safety.cli",  # screen
     "bot.escalation.cli",  # escalations list, worker
+    "bot.understanding.cli",  # understanding rules
 )
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from bot.consent.store import has_consented
 from bot.dialogue import Conversation, Turn, attempt
+from bot.privacy.erase import erase_everything
 from bot.reflection import store
 from bot.storage.db import Database
 
@@ -50,4 +52,45 @@ def delete(conv: Conversation, db: Database) -> Turn:
 
 
 def cancel_delete(conv: Conversation) -> Turn:
+    if conv.slot("pending_question") == "delete_everything":
+        return Turn().say("utter_delete_everything_cancelled").set(pending_question=None)
     return Turn().say("utter_delete_cancelled").set(pending_question=None)
+
+
+def ask_delete_everything(conv: Conversation) -> Turn:
+    """Explain what "everything" means and ask to confirm."""
+    return Turn().say("utter_confirm_delete_everything").set(pending_question="delete_everything")
+
+
+#: How the confirmation names what went (only kinds that had something).
+_NAMES = {
+    "reflections": ("saved reflection", "saved reflections"),
+    "check_ins": ("check-in", "check-ins"),
+    "consent_events": ("consent record", "consent records"),
+}
+
+
+def delete_everything(conv: Conversation, db: Database) -> Turn:
+    """Delete the person's data; the marker makes the tracker store delete the
+    conversation's record too (bot.storage.tracker_store)."""
+    try:
+        counts = erase_everything(db, conv.participant_id)
+    except Exception:
+        log.exception("could not erase the data of %s", conv.participant_id)
+        return Turn().say("utter_storage_problem").set(pending_question=None)
+    parts = [f"{counts[k]} {names[counts[k] != 1]}" for k, names in _NAMES.items() if counts.get(k)]
+    summary = ", ".join(parts + ["the record of our conversations"])
+    turn = Turn().say("utter_deleted_everything", erased_summary=summary)
+    if counts.get("safety_records_kept"):
+        turn.say("utter_delete_everything_safety_note")
+    return turn.set(
+        erased_at=time.time(),
+        pending_question=None,
+        pending_answer=None,
+        consent=None,
+        reflection_answers=[],
+        reflection_session_id=None,
+        reflection_answer=None,
+        checkin=None,
+        theme=None,
+    )

@@ -16,25 +16,20 @@ from bot.reflection import store
 from bot.reflection.script import THEME_LABELS, choose_theme_for, prompt_at, prompts_for
 from bot.reflection.words import MAX_ANSWER_CHARS, clean, quote, summary_text
 from bot.storage.db import Database
+from bot.understanding.keep import KEEP, settled, words_for_question
 
 log = logging.getLogger(__name__)
 
 DONE = "__done__"  # reflection_answer value that completes the form
 ASKED, GRANTED = "asked", "granted"  # reflection_permission: before a deeper prompt
-# Inside a form a short message may be a command; a long one is an answer.
-COMMAND_MAX_WORDS = 8
+# At a permission question, only a short reply is a yes or a no.
+YES_NO_MAX_WORDS = 8
 YES = {"yes", "y", "yeah", "yep", "ok", "okay", "sure", "go on", "go ahead", "alright", "fine"}
 NO = {"no", "n", "nope", "nah", "not now", "no thanks", "rather not"}
 
 
 def _label(theme: str) -> str:
     return THEME_LABELS.get(theme, theme).split(":")[0].lower()
-
-
-def is_command(conv: Conversation, intent: str) -> bool:
-    """Treat the message as the command ``intent`` only if it is short."""
-    words = len(clean(conv.text).split())
-    return conv.intent == intent and words <= COMMAND_MAX_WORDS
 
 
 def theme_menu(conv: Conversation, db: Database, first: list[dict] | None = None) -> Turn:
@@ -62,6 +57,7 @@ def _start(theme: str, step: int = 0, session_id: int | None = None) -> Turn:
         reflection_answers=[],
         reflection_answer=None,
         pending_question=None,
+        pending_answer=None,
         requested_slot=None,
     )
 
@@ -101,14 +97,14 @@ def start_reflection(conv: Conversation, db: Database) -> Turn:
 def ask_next(conv: Conversation) -> Turn:
     """Ask the current prompt, or permission first when it goes deeper.
 
-    Nothing while a check question waits for its answer (bot.safety.check)."""
-    if conv.slot("safety_check") == "checking":
+    Nothing while a check question, or "keep it as your answer?", waits."""
+    if conv.slot("safety_check") == "checking" or conv.slot("pending_question") == KEEP:
         return Turn()
     theme = conv.slot("theme")
     prompt = prompt_at(theme, int(conv.slot("reflection_step", 0)))
     if prompt is None:  # nothing left: the validator completes the form
         return Turn()
-    if prompt.deep and conv.slot("reflection_permission") is None:
+    if prompt.deep and conv.slot("reflection_permission") != GRANTED:  # asked again after an aside
         return Turn().say("utter_ask_permission_deeper").set(reflection_permission=ASKED)
     return Turn().say(prompt.response)
 
@@ -126,7 +122,7 @@ def _advance(conv: Conversation, turn: Turn) -> Turn:
 def _yes_no(conv: Conversation) -> str | None:
     """A short yes/no; a long message is an answer whatever its intent."""
     text = re.sub(r"[^\w\s']", "", clean(conv.text).lower())
-    if len(text.split()) > COMMAND_MAX_WORDS:
+    if len(text.split()) > YES_NO_MAX_WORDS:
         return None
     if conv.intent == "affirm" or text in YES:
         return "yes"
@@ -156,15 +152,18 @@ def handle_answer(conv: Conversation, db: Database, prompt_texts: dict[str, str]
             return _advance(conv, Turn().say("utter_permission_declined"))
         # Anything else: they went straight to answering. That is their choice.
 
-    if is_command(conv, "skip"):
-        return _advance(conv, Turn().say("utter_prompt_skipped"))
-    if is_command(conv, "help"):
-        return Turn().say("utter_help_commands").set(reflection_answer=None)
+    if conv.intent == "skip":  # bot.understanding decided it is the command
+        return _advance(conv, Turn().say("utter_prompt_skipped").set(**settled()))
 
-    text = clean(conv.text)
+    words = words_for_question(conv, "reflection_answer")
+    if words.ask:
+        return words.ask
+    if words.stray:
+        return Turn().set(reflection_answer=None)
+    text = words.text or ""
     if not text:
         return Turn().say("utter_empty_answer").set(reflection_answer=None)
-    turn = Turn()
+    turn = Turn().set(**settled())
     if len(text) > MAX_ANSWER_CHARS:
         text = text[:MAX_ANSWER_CHARS]
         turn.say("utter_answer_too_long", max_chars=f"{MAX_ANSWER_CHARS:,}")
@@ -253,7 +252,7 @@ def stop(conv: Conversation, db: Database) -> Turn:
         turn.say("utter_safety_contacts")
     if conv.slot("safety_check") == "checking":
         turn.set(safety_check=None, safety_pending=None, check_answer=None)
-    return turn.set(reflection_answer=None, requested_slot=None, pending_question=None)
+    return turn.set(reflection_answer=None, requested_slot=None, **settled())
 
 
 def change_topic(conv: Conversation, db: Database) -> Turn:
@@ -264,44 +263,67 @@ def change_topic(conv: Conversation, db: Database) -> Turn:
         except Exception:
             log.exception("could not mark session %s stopped", session_id)
     turn = Turn().say("utter_change_topic").set(
-        reflection_answer=None, requested_slot=None, theme=None, reflection_session_id=None
+        reflection_answer=None, requested_slot=None, theme=None, reflection_session_id=None, **settled()
     )
     return turn.extend(theme_menu(conv, db))
 
 
 def look_back(conv: Conversation, db: Database, limit: int = 3) -> Turn:
+    """The most recent saved reflections; then the themes, unless a question waits
+    (inside a form the form asks its question again)."""
     rows = attempt(store.list_reflections, db, conv.participant_id, default=None, what="list reflections")
     if rows is None:
-        return Turn().say("utter_storage_problem").extend(theme_menu(conv, db))
-    if not rows:
-        return Turn().say("utter_look_back_none").extend(theme_menu(conv, db))
-    turn = Turn().say("utter_look_back_intro")
-    for row in rows[-limit:]:
-        item = f"{_label(row['theme']).capitalize()}: “{quote(row['text'])}”"
-        turn.say("utter_look_back_item", look_back_item=item)
-    return turn.extend(theme_menu(conv, db))
+        turn = Turn().say("utter_storage_problem")
+    elif not rows:
+        turn = Turn().say("utter_look_back_none")
+    else:
+        turn = Turn().say("utter_look_back_intro")
+        for row in rows[-limit:]:
+            item = f"{_label(row['theme']).capitalize()}: “{quote(row['text'])}”"
+            turn.say("utter_look_back_item", look_back_item=item)
+    return turn if conv.active_loop else turn.extend(theme_menu(conv, db))
 
 
 def ask_checkin(conv: Conversation) -> Turn:
-    """The check-in question (nothing while a check question waits for its answer)."""
-    if conv.slot("safety_check") == "checking":
+    """The check-in question (nothing while a check question, or "keep it?", waits)."""
+    if conv.slot("safety_check") == "checking" or conv.slot("pending_question") == KEEP:
         return Turn()
     return Turn().say("utter_ask_checkin")
 
 
 HARD_DAY_MAX = 3  # a check-in at or below this gets a gentler answer
+#: A hard day named in words ("awful", "really rough day"); "not bad" is not one.
+HARD_DAY_WORDS = re.compile(
+    r"\b(awful|terrible|horrible|rough|hard|bad|shit|shite|crap|crappy|rubbish|low|down|struggling|"
+    r"miserable|sad|anxious|stressed|overwhelmed|broken|numb|lonely|exhausted|drained|worst|hell|"
+    r"grim|heavy|tough|not (?:good|great|ok|okay|well|so good|too good|brilliant)|falling apart)\b",
+    re.IGNORECASE,
+)
+NOT_HARD = re.compile(r"\bnot (?:too |that |so |as )?(?:bad|awful|terrible|rough|hard|low|down)\b", re.IGNORECASE)
+
+
+def hard_day(text: str, score: int | None) -> bool:
+    """A check-in that deserves a gentler answer: a low number or hard words."""
+    if score is not None:
+        return score <= HARD_DAY_MAX
+    return bool(HARD_DAY_WORDS.search(text)) and not NOT_HARD.search(text)
 
 
 def handle_checkin(conv: Conversation, db: Database) -> Turn:
     """Store a check-in (a word and/or a 0-10 number) if consented; skip is fine."""
-    text = clean(conv.text)
-    if not text or is_command(conv, "skip") or conv.intent == "deny":
-        return Turn().say("utter_checkin_skipped").set(checkin="skipped")
+    if conv.intent in ("skip", "deny"):  # bot.understanding decided
+        return Turn().say("utter_checkin_skipped").set(checkin="skipped", **settled())
+    words = words_for_question(conv, "checkin")
+    if words.ask:
+        return words.ask
+    text = words.text or ""
+    if words.stray or not text:
+        return Turn().say("utter_checkin_skipped").set(checkin="skipped", **settled())
     match = re.search(r"\b(10|[0-9])\b", text)
     score = int(match.group(1)) if match else None
     # A hard day is met with care and a reminder that we can go gently or stop.
-    thanks = "utter_checkin_hard_day" if score is not None and score <= HARD_DAY_MAX else "utter_checkin_thanks"
-    turn = Turn().set(checkin=text[:500])
+    thanks = "utter_checkin_hard_day" if hard_day(text, score) else "utter_checkin_thanks"
+    turn = Turn().set(checkin=text[:500], **settled())
     if conv.slot("consent") != "declined":
         try:
             store.save_checkin(db, conv.participant_id, conv.programme.key, score, text[:500])

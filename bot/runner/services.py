@@ -54,7 +54,12 @@ def write_endpoints(settings: Settings) -> Path:
     import yaml
 
     parts = settings.tracker_store_parts()
-    tracker: dict[str, object] = {"type": "SQL", "dialect": parts.dialect, "db": parts.db}
+    # Rasa's SQL store with Restory's privacy duties (bot/storage/tracker_store.py).
+    tracker: dict[str, object] = {
+        "type": "bot.storage.tracker_store.RestoryTrackerStore",
+        "dialect": parts.dialect,
+        "db": parts.db,
+    }
     if parts.dialect != "sqlite":
         tracker.update(url=parts.host, username=parts.username, password=parts.password)
         if parts.port:

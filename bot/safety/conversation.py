@@ -88,12 +88,12 @@ def safety_response(conv: Conversation, db: Database) -> Turn:
     turn = Turn()
     if risk.get("subject") == "other":
         turn.say("utter_safety_thank_you_other").say("utter_safety_other_guidance")
-        turn.say("utter_safety_other_look_after_you").say("utter_safety_offer_human")
+        turn.say("utter_safety_other_look_after_you").say(offer_human(conv))
     else:
         turn.say("utter_safety_thank_you")
         if risk.get("level") == "urgent":
             turn.say("utter_safety_urgent")
-        turn.say("utter_safety_contacts").say("utter_safety_offer_human")
+        turn.say("utter_safety_contacts").say(offer_human(conv))
         turn.say("utter_safety_offer_grounding").say("utter_ask_safe_now")
     return turn.set(
         safety_check=OPEN,
@@ -143,15 +143,16 @@ def followup(conv: Conversation, db: Database) -> Turn:
         # We offered a person, we did not ask "are you safe?": yes/no answers the offer.
         if intent == "affirm":
             return request_human(conv, db)
-        return Turn().say("utter_safety_door_open").set(safety_check=OPEN)
+        return Turn().say(door_open(conv)).set(safety_check=OPEN)
     if intent in ("not_safe", "deny"):
         risk = {**(conv.slot("risk_screen") or {}), "level": "urgent", "escalate": True}
         risk["rules"] = list(risk.get("rules") or []) + ["person:not_safe"]
-        _record(conv, db, risk, human=True)
+        outcome = _record(conv, db, risk, human=True)
+        turn = Turn().say("utter_safety_not_safe").say("utter_safety_contacts")
+        if outcome != LOST and conv.programme.webhook_url:
+            turn.say("utter_human_told_short" if outcome == RECORDED else "utter_human_spooled_short")
         return (
-            Turn()
-            .say("utter_safety_not_safe")
-            .say("utter_safety_contacts")
+            turn
             .say("utter_safety_offer_grounding")
             .set(
                 safety_check=OPEN,
@@ -173,12 +174,12 @@ def followup(conv: Conversation, db: Database) -> Turn:
         return (
             Turn()
             .say("utter_safety_ack_safe")
-            .say("utter_safety_door_open")
+            .say(door_open(conv))
             .say("utter_safety_will_check_again")
             .set(safety_check=OPEN)
         )
     # Unclear while the check is open: stay with the person, keep the door open.
-    return Turn().say("utter_safety_door_open").say("utter_ask_safe_now").set(safety_check=OPEN)
+    return Turn().say(door_open(conv)).say("utter_ask_safe_now").set(safety_check=OPEN)
 
 
 def recheck(conv: Conversation) -> Turn:
@@ -191,6 +192,25 @@ def recheck(conv: Conversation) -> Turn:
     )
 
 
+def offer_human(conv: Conversation) -> str:
+    """Offer a person only when the programme has somewhere to send the request."""
+    return "utter_safety_offer_human" if conv.programme.webhook_url else "utter_safety_offer_human_no_target"
+
+
+def door_open(conv: Conversation) -> str:
+    return "utter_safety_door_open" if conv.programme.webhook_url else "utter_safety_door_open_no_target"
+
+
+def human_reply(conv: Conversation, outcome: str) -> str:
+    """What may truly be said about a request for a person, by where it went:
+    no target configured, only spooled for later, recorded for delivery, or lost."""
+    if outcome == LOST:
+        return "utter_human_request_failed"
+    if not conv.programme.webhook_url:
+        return "utter_human_no_target"
+    return "utter_human_requested" if outcome == RECORDED else "utter_human_spooled"
+
+
 def request_human(conv: Conversation, db: Database) -> Turn:
     """Pass a message to the programme's people (an escalation with human_requested)."""
     risk = dict(conv.slot("risk_screen") or {})
@@ -200,8 +220,8 @@ def request_human(conv: Conversation, db: Database) -> Turn:
         risk["category"] = "human_request"
     # Only promise a person once the request is in the database; a spooled one
     # is delivered later, so give the contacts to reach directly now.
-    recorded = _record(conv, db, risk, human=True) == RECORDED
-    turn = Turn().say("utter_human_requested" if recorded else "utter_human_request_failed")
-    if conv.slot("safety_check") == OPEN:
+    reply = human_reply(conv, _record(conv, db, risk, human=True))
+    turn = Turn().say(reply)
+    if conv.slot("safety_check") == OPEN and reply == "utter_human_requested":
         turn.say("utter_safety_contacts")
     return turn

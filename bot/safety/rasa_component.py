@@ -87,7 +87,7 @@ class RiskScreen(GraphComponent):
             message.set(RISK_KEY, risk, add_to_output=True)
             if result.escalate:
                 _override(message, self._risk_intent)
-            elif checking and predicted.get("name") not in PASS_THROUGH:
+            elif checking and not _clear_command(message):
                 answer = interpret(text, predicted.get("name"))
                 asks = int((slots.get("safety_pending") or {}).get("asks", 1) or 1)
                 if answer == UNCLEAR and asks >= MAX_ASKS:
@@ -99,7 +99,7 @@ class RiskScreen(GraphComponent):
             elif (
                 result.level == "check"
                 and slots.get("safety_check") is None
-                and not _a_command(predicted)
+                and not _a_command(message)
             ):
                 _override(message, self._check_intent)
             elif predicted.get("name") == self._check_intent:
@@ -107,19 +107,33 @@ class RiskScreen(GraphComponent):
         return messages
 
 
-#: Intents that keep their meaning while a check question waits.
-PASS_THROUGH = frozenset({"stop", "request_human", "help", "goodbye", "request_grounding"})
-#: A check is a question, not a disclosure: a clear command ("stop", "skip")
-#: is honoured rather than asked about. Concern and urgent always override.
+#: Conversation intents that, predicted confidently, are not turned into a check.
 COMMANDS = frozenset(
-    {*PASS_THROUGH, "skip", "change_topic", "look_back", "delete_reflections", "withdraw_consent",
-     "give_consent", "ask_what_is_saved", "start_reflection", "choose_theme", "choose_for_me",
-     "continue_previous", "greet", "thanks", "affirm", "deny"}
+    {"start_reflection", "choose_theme", "choose_for_me", "continue_previous", "greet", "thanks",
+     "affirm", "deny", "goodbye"}
 )  # fmt: skip
 COMMAND_CONFIDENCE = 0.6
 
 
-def _a_command(predicted: dict[str, Any]) -> bool:
+def _understood(message: Message) -> dict[str, Any]:
+    return message.get("understanding") or {}  # bot.understanding.rasa_component
+
+
+def _clear_command(message: Message) -> bool:
+    """While a check question waits, only a command in its own words (the
+    grammar) is carried out instead of being read as the reply."""
+    understood = _understood(message)
+    return understood.get("source") == "grammar" and bool(understood.get("command"))
+
+
+def _a_command(message: Message) -> bool:
+    """A check is a question, not a disclosure: a command the understanding is
+    sure of ("stop", "skip") is honoured rather than asked about. Concern and
+    urgent always override."""
+    understood = _understood(message)
+    if understood.get("command") and not understood.get("ask"):
+        return True
+    predicted = message.get(INTENT) or {}
     return predicted.get("name") in COMMANDS and float(predicted.get("confidence") or 0.0) >= COMMAND_CONFIDENCE
 
 

@@ -192,3 +192,17 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = Column(String(2000), nullable=True)
     created_at: Mapped[datetime] = Column(DateTime(timezone=True), default=utcnow)
     delivered_at: Mapped[datetime | None] = Column(DateTime(timezone=True), nullable=True)
+
+
+class Erasure(Base):
+    """A content-free record that a person's data was deleted at their request
+    ("delete everything"): who, when, and how many of each kind (migration 0003)."""
+
+    __tablename__ = "erasure"
+
+    id: Mapped[int] = Column(Integer, primary_key=True, autoincrement=True)
+    participant_id: Mapped[str] = Column(String(255), index=True)
+    requested_at: Mapped[datetime] = Column(DateTime(timezone=True), default=utcnow)
+    # {"reflections": n, "reflection_sessions": n, "check_ins": n, "consent_events": n,
+    #  "participant": n, "conversation_events": n (added by the tracker store)}
+    counts: Mapped[dict[str, Any]] = Column(JSON, default=dict)

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.config import get_settings
 from bot.storage import Database, reset_databases
-from tests.actions.support import db, db_template  # noqa: F401 (fixtures)
+from tests.actions.support import PROGRAMMES_FILE, TEST_TARGET, db, db_template  # noqa: F401 (fixtures)
 
 TrackerFactory = Callable[..., Tracker]
 
@@ -79,13 +80,24 @@ def tracker_factory(initial_slots) -> TrackerFactory:
     return make
 
 
+@pytest.fixture(autouse=True)
+def programme_with_a_target(tmp_path, monkeypatch) -> None:
+    """The actions read ``programmes.yml`` with the default programme given an
+    escalation target (as a running programme would have; the shipped file has none)."""
+    data = yaml.safe_load(PROGRAMMES_FILE.read_text(encoding="utf-8"))
+    data["programmes"]["default"].setdefault("escalation", {})["webhook_url"] = TEST_TARGET
+    path = tmp_path / "programmes.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("RESTORY_PROGRAMMES", str(path))
+    monkeypatch.delenv("RESTORY_PROGRAMME", raising=False)
+    get_settings.cache_clear()
+
+
 @pytest.fixture
 def action_db(request, monkeypatch) -> Iterator[Database]:
     """The database the actions use (``DATABASE_URL``): migrated, empty, SQLite."""
     database = request.getfixturevalue("db")
     monkeypatch.setenv("DATABASE_URL", database.url)
-    monkeypatch.delenv("RESTORY_PROGRAMME", raising=False)
-    monkeypatch.delenv("RESTORY_PROGRAMMES", raising=False)
     get_settings.cache_clear()
     yield database
     reset_databases()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,15 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PROGRAMMES_FILE = PROJECT_ROOT / "programmes.yml"
 
 
-def programme(key: str = "default") -> Programme:
-    """A programme from the project's ``programmes.yml``."""
-    return get_programme(key, PROGRAMMES_FILE)
+#: Where the tests' programme sends escalations (nothing listens: the outbox is not run here).
+TEST_TARGET = "http://127.0.0.1:9/escalations"
+
+
+def programme(key: str = "default", *, target: str | None = TEST_TARGET) -> Programme:
+    """A programme from the project's ``programmes.yml``, with an escalation
+    target unless ``target=None`` (the shipped default has none)."""
+    loaded = get_programme(key, PROGRAMMES_FILE)
+    return dataclasses.replace(loaded, webhook_url=target or "")
 
 
 def limited_programme(themes: tuple[str, ...] = ("hope", "identity")) -> Programme:

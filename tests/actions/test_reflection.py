@@ -58,7 +58,7 @@ def test_reflection_actions_are_declared_in_the_domain(domain):
 
 
 @pytest.mark.parametrize(("text", "intent", "slot", "response"), [
-    ("6 today", None, "6 today", "utter_checkin_thanks"),
+    ("6 today", "answer", "6 today", "utter_checkin_thanks"),
     ("skip", "skip", "skipped", "utter_checkin_skipped"),
 ])
 def test_validate_checkin(action_db, dispatcher, tracker_factory, domain, text, intent, slot, response):
@@ -67,7 +67,7 @@ def test_validate_checkin(action_db, dispatcher, tracker_factory, domain, text, 
 
     result = ValidateCheckinForm().validate_checkin(text, dispatcher, tracker, domain)
 
-    assert result == {"checkin": slot}
+    assert result == {"checkin": slot, "pending_question": None, "pending_answer": None}
     assert responses(dispatcher.messages) == [response]
 
 
@@ -118,6 +118,7 @@ async def test_action_start_reflection_with_a_theme(action_db, dispatcher, track
         SlotSet("reflection_answers", []),
         SlotSet("reflection_answer", None),
         SlotSet("pending_question", None),
+        SlotSet("pending_answer", None),
         SlotSet("requested_slot", None),
     ]
     assert responses(dispatcher.messages) == ["utter_theme_chosen"]
@@ -246,6 +247,7 @@ async def test_action_stop(action_db, dispatcher, tracker_factory, domain, saved
 
     assert events == [
         SlotSet("reflection_answer", None), SlotSet("requested_slot", None), SlotSet("pending_question", None),
+        SlotSet("pending_answer", None),
     ]
     assert responses(dispatcher.messages) == ["utter_stopped", expected]
 
@@ -261,6 +263,7 @@ async def test_action_change_topic(action_db, dispatcher, tracker_factory, domai
         SlotSet("theme", None),
         SlotSet("reflection_session_id", None),
         SlotSet("pending_question", None),
+        SlotSet("pending_answer", None),
     ]
     assert responses(dispatcher.messages) == ["utter_change_topic", "utter_ask_theme", None]
 

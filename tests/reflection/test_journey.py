@@ -22,6 +22,9 @@ PROMPT_TEXTS = {
     "utter_prompt_hope_values": "What does it tell you about what matters?",
 }
 
+#: The slots a turn clears once the words at a question are used (bot.understanding.keep).
+SETTLED = {"pending_question": None, "pending_answer": None}
+
 
 def hope(step: int = 0, **slots):
     return {"theme": "hope", "reflection_step": float(step), **slots}
@@ -46,6 +49,7 @@ def test_handle_answer_saves_with_consent(db):
         "My dog keeps me going 🐕",
     )
     assert turn.slots == {
+        **SETTLED,
         "reflection_session_id": float(row["session_id"]),
         "reflection_answers": [
             {
@@ -98,26 +102,8 @@ def test_handle_answer_skip_advances_without_saving(db, text, intent):
     turn = journey.handle_answer(conv, db, PROMPT_TEXTS)
 
     assert turn.responses == ["utter_prompt_skipped"]
-    assert turn.slots == {"reflection_step": 1.0, "reflection_permission": None, "reflection_answer": None}
+    assert turn.slots == {"reflection_step": 1.0, "reflection_permission": None, "reflection_answer": None, **SETTLED}
     assert store.list_reflections(db, "person-1") == []
-
-
-def test_handle_answer_long_message_tagged_skip_is_an_answer(db):
-    consent(db)
-    text = "I would skip the bad days if I could but my friends keep me going through them"
-    conv = make_conversation(text=text, intent="skip", slots=hope(0))
-
-    turn = journey.handle_answer(conv, db, PROMPT_TEXTS)
-
-    assert turn.responses == ["utter_reflect_back"]
-    assert [r["text"] for r in store.list_reflections(db, "person-1")] == [text]
-
-
-def test_handle_answer_help_repeats_the_commands(db):
-    turn = journey.handle_answer(make_conversation(text="help", intent="help", slots=hope(0)), db, {})
-
-    assert turn.responses == ["utter_help_commands"]
-    assert turn.slots == {"reflection_answer": None}
 
 
 @pytest.mark.parametrize(("text", "intent"), [("yes", "affirm"), ("yeah", None), ("OK!", None), ("go ahead", None)])
@@ -270,6 +256,7 @@ STARTED = {
     "reflection_answers": [],
     "reflection_answer": None,
     "pending_question": None,
+    "pending_answer": None,
     "requested_slot": None,
 }
 
@@ -461,7 +448,7 @@ def test_stop(db, answers, responses):
     turn = journey.stop(conv, db)
 
     assert turn.responses == responses
-    assert turn.slots == {"reflection_answer": None, "requested_slot": None, "pending_question": None}
+    assert turn.slots == {"reflection_answer": None, "requested_slot": None, **SETTLED}
     assert store.last_session(db, "person-1").status == "stopped"
 
 
@@ -479,7 +466,7 @@ def test_change_topic_stops_the_session_and_offers_themes(db):
         "requested_slot": None,
         "theme": None,
         "reflection_session_id": None,
-        "pending_question": None,
+        **SETTLED,
     }
     assert store.last_session(db, "person-1").status == "stopped"
 
@@ -542,7 +529,7 @@ def test_handle_checkin_parses_a_score(db, text, score):
 
     hard_day = score is not None and score <= journey.HARD_DAY_MAX
     assert turn.responses == ["utter_checkin_hard_day" if hard_day else "utter_checkin_thanks"]
-    assert turn.slots == {"checkin": text}
+    assert turn.slots == {"checkin": text, **SETTLED}
     assert _checkins(db) == [(score, text)]
 
 
@@ -553,7 +540,7 @@ def test_handle_checkin_skip(db, text, intent):
     turn = journey.handle_checkin(make_conversation(text=text, intent=intent), db)
 
     assert turn.responses == ["utter_checkin_skipped"]
-    assert turn.slots == {"checkin": "skipped"}
+    assert turn.slots == {"checkin": "skipped", **SETTLED}
     assert _checkins(db) == []
 
 
@@ -568,7 +555,7 @@ def test_handle_checkin_storage_failure_is_told(tmp_path):
     turn = journey.handle_checkin(make_conversation(text="5"), unmigrated_database(tmp_path))
 
     assert turn.responses == ["utter_storage_problem"]
-    assert turn.slots == {"checkin": "5"}
+    assert turn.slots == {"checkin": "5", **SETTLED}
 
 
 # --- save_pending -----------------------------------------------------------------

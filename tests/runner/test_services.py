@@ -29,7 +29,7 @@ def _settings(tmp_path, **env):
 def test_endpoints_for_sqlite_point_at_the_var_dir(tmp_path):
     settings = _settings(tmp_path)
     data = yaml.safe_load(write_endpoints(settings).read_text())
-    assert data["tracker_store"] == {"type": "SQL", "dialect": "sqlite", "db": str(tmp_path / "tracker.db")}
+    assert data["tracker_store"] == {"type": "bot.storage.tracker_store.RestoryTrackerStore", "dialect": "sqlite", "db": str(tmp_path / "tracker.db")}
     assert data["action_endpoint"]["url"] == "http://127.0.0.1:5055/webhook"
     assert oct(write_endpoints(settings).stat().st_mode)[-3:] == "600"
 
@@ -38,7 +38,7 @@ def test_endpoints_for_postgresql_share_the_app_database(tmp_path):
     settings = _settings(tmp_path, DATABASE_URL="postgresql://restory:pw@db.internal:5433/restory")
     tracker = yaml.safe_load(write_endpoints(settings).read_text())["tracker_store"]
     assert tracker == {
-        "type": "SQL", "dialect": "postgresql", "db": "restory",
+        "type": "bot.storage.tracker_store.RestoryTrackerStore", "dialect": "postgresql", "db": "restory",
         "url": "db.internal", "username": "restory", "password": "pw", "port": 5433,
     }  # fmt: skip
     assert settings.database_url.startswith("postgresql+psycopg2://")

@@ -269,6 +269,7 @@ def test_not_safe_escalates_to_urgent_with_a_human(database, screen, text, inten
     assert turn.responses == [
         "utter_safety_not_safe",
         "utter_safety_contacts",
+        "utter_human_told_short",  # recorded, and the programme has a target
         "utter_safety_offer_grounding",
     ]
     assert turn.slots["safety_check"] == "open"
@@ -291,6 +292,7 @@ def test_not_safe_on_a_broken_database_still_answers(tmp_path, screen):
     assert turn.responses == [
         "utter_safety_not_safe",
         "utter_safety_contacts",
+        "utter_human_spooled_short",  # the database is down: it waits in the spool
         "utter_safety_offer_grounding",
     ]
     assert turn.slots["safety_check"] == "open"
@@ -390,8 +392,8 @@ def test_request_human_without_a_disclosure(db):
 @pytest.mark.parametrize(
     ("slots", "expected"),
     [
-        ({}, ["utter_human_request_failed"]),
-        ({"safety_check": "open"}, ["utter_human_request_failed", "utter_safety_contacts"]),
+        ({}, ["utter_human_spooled"]),
+        ({"safety_check": "open"}, ["utter_human_spooled"]),  # it carries the contacts itself
     ],
 )
 def test_request_human_on_a_broken_database_says_so(tmp_path, slots, expected):
@@ -547,3 +549,47 @@ def test_means_right_after_a_disclosure_still_raises_even_with_yes(db):
 
     assert "utter_safety_urgent" in turn.responses
     assert turn.slots["risk_screen"]["level"] == "urgent"
+
+
+# --- the human-support promise matches the programme (issue 7) -------------------------------
+
+
+def _no_target(conv):
+    return Conversation(**{**conv.__dict__, "programme": programme(target=None)})
+
+
+def test_request_human_without_a_target_says_no_one_is_alerted(database):
+    turn = safety.request_human(_no_target(said("talk to a person", "request_human")), database)
+
+    assert turn.responses == ["utter_human_no_target"]
+    assert one_escalation(database).human_requested is True  # still recorded for the programme
+
+
+def test_request_human_spooled_says_it_will_be_passed_on(tmp_path):
+    turn = safety.request_human(said("talk to a person", "request_human"), unmigrated_database(tmp_path))
+
+    assert turn.responses == ["utter_human_spooled"]
+
+
+def test_request_human_recorded_with_a_target_says_a_person_will_be_in_touch(database):
+    turn = safety.request_human(said("talk to a person", "request_human"), database)
+
+    assert turn.responses == ["utter_human_requested"]
+
+
+def test_not_safe_without_a_target_promises_no_one(database, screen):
+    risk, slots = disclose(database, screen)
+    turn = safety.followup(_no_target(said("i'm not safe", "not_safe", **slots)), database)
+
+    assert "utter_human_told_short" not in turn.responses
+    assert turn.responses[:2] == ["utter_safety_not_safe", "utter_safety_contacts"]
+
+
+def test_the_safety_response_without_a_target_offers_no_person(database, screen):
+    turn = safety.safety_response(
+        _no_target(said(CONCERN_TEXT, "risk_disclosure", risk=screen.screen(CONCERN_TEXT).as_dict())),
+        database,
+    )
+
+    assert "utter_safety_offer_human_no_target" in turn.responses
+    assert "utter_safety_offer_human" not in turn.responses

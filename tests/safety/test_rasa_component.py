@@ -193,6 +193,8 @@ class Tracker:
     def __init__(self, **slots: Any) -> None:
         self.slots = slots
 
+    active_loop_name = None
+
     def current_slot_values(self) -> dict[str, Any]:
         return dict(self.slots)
 
@@ -234,11 +236,28 @@ def test_a_second_unclear_reply_counts_as_not_sure(component):
     assert answer_of(message) == "unsure"
 
 
-@pytest.mark.parametrize("intent", ["stop", "request_human", "help", "goodbye"])
-def test_commands_keep_their_meaning_while_checking(component, intent):
-    [message] = component.process([parsed("stop", intent)], tracker=Tracker(**CHECKING))
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("stop", "stop"), ("i want to talk to a real person", "request_human"), ("what is this", "help"),
+     ("bye", "stop"), ("delete everything", "delete_everything"), ("look back", "look_back")],
+)
+def test_commands_in_their_own_words_keep_their_meaning_while_checking(component, text, intent):
+    """bot.understanding runs first; a command in its own words is carried out."""
+    from bot.understanding.rasa_component import Understanding
+
+    tracker = Tracker(**CHECKING)
+    [message] = component.process(Understanding().process([parsed(text, "affirm")], tracker=tracker), tracker=tracker)
     assert message.get(INTENT)["name"] == intent
     assert answer_of(message) is None
+
+
+@pytest.mark.parametrize("text", ["no", "not really", "yes", "skip"])
+def test_replies_that_are_not_clear_commands_answer_the_check(component, text):
+    from bot.understanding.rasa_component import Understanding
+
+    tracker = Tracker(**CHECKING)
+    [message] = component.process(Understanding().process([parsed(text, "deny")], tracker=tracker), tracker=tracker)
+    assert message.get(INTENT)["name"] == "risk_check"
 
 
 def test_a_new_disclosure_while_checking_gets_the_full_response(component):

@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, inspect, text
 from bot.storage.migrate import downgrade, upgrade
 
 APP_TABLES = {
+    "erasure",
     "participant",
     "consent_event",
     "reflection_session",
@@ -38,9 +39,9 @@ def test_upgrade_from_zero_creates_every_table(db_url):
 
     tables, versions = _tables_and_version(db_url)
     assert tables >= APP_TABLES
-    assert versions == ["0002"]
+    assert versions == ["0003"]
     upgrade(db_url)  # already at head: a no-op
-    assert _tables_and_version(db_url)[1] == ["0002"]
+    assert _tables_and_version(db_url)[1] == ["0003"]
 
 
 @pytest.mark.parametrize(("target", "remaining"), [("base", set()), ("0001", APP_TABLES)])
@@ -67,4 +68,4 @@ def test_downgrade_then_upgrade_again_reaches_head(db_url):
 
     tables, versions = _tables_and_version(db_url)
     assert tables >= APP_TABLES
-    assert versions == ["0002"]
+    assert versions == ["0003"]

@@ -1,0 +1,60 @@
+"""``python -m bot understanding …``: generate the rules, read a message, calibrate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("understanding", help="how messages are understood (commands vs answers)")
+    sub = parser.add_subparsers(dest="understanding_command", metavar="SUBCOMMAND")
+
+    rules = sub.add_parser("rules", help="regenerate data/rules/commands.yml from the command table")
+    rules.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
+    rules.set_defaults(func=_rules)
+
+    nlu = sub.add_parser("nlu", help="regenerate data/nlu/understanding.yml from data/understanding/*.jsonl")
+    nlu.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
+    nlu.set_defaults(func=_nlu)
+
+    read = sub.add_parser("read", help="what a message would be, by grammar alone, in a state")
+    read.add_argument("text")
+    read.add_argument("--state", default="prompt")
+    read.set_defaults(func=_read)
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from bot.understanding.rules import RULES_FILE, render, write
+
+    if args.check:
+        current = RULES_FILE.read_text(encoding="utf-8") if RULES_FILE.exists() else ""
+        if current != render():
+            print(f"{RULES_FILE} is out of date: run `python -m bot understanding rules`")
+            return 1
+        print(f"{RULES_FILE} is up to date")
+        return 0
+    print(f"wrote {write()}")
+    return 0
+
+
+def _nlu(args: argparse.Namespace) -> int:
+    from bot.understanding.nlu import NLU_FILE, render, write
+
+    if args.check:
+        current = NLU_FILE.read_text(encoding="utf-8") if NLU_FILE.exists() else ""
+        if current != render():
+            print(f"{NLU_FILE} is out of date: run `python -m bot understanding nlu`")
+            return 1
+        print(f"{NLU_FILE} is up to date")
+        return 0
+    print(f"wrote {write()}")
+    return 0
+
+
+def _read(args: argparse.Namespace) -> int:
+    from bot.understanding import State, interpret
+
+    decision = interpret(args.text, State(args.state))
+    print(json.dumps(decision.__dict__))
+    return 0
