@@ -132,8 +132,9 @@ def interpret(
 
     # Outside a free-text question: the grammar overrides the classifier.
     if clear:
-        if state in (State.DELETE, State.DELETE_EVERYTHING) and clear.intent in ("delete_reflections", "delete_everything"):
-            return Decision(AFFIRM, "grammar")  # "yes delete them" confirms
+        confirms = {State.DELETE: "delete_reflections", State.DELETE_EVERYTHING: "delete_everything"}
+        if confirms.get(state) == clear.name:
+            return Decision(AFFIRM, "grammar")  # "yes delete them" confirms what was asked
         return _command(clear, "grammar")
     if predicted in (ANSWER, KEEP_ANSWER):
         return Decision(FALLBACK, "answer")

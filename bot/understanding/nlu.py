@@ -24,6 +24,8 @@ from bot.understanding.commands import by_name
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "data" / "understanding"
 NLU_FILE = ROOT / "data" / "nlu" / "understanding.yml"
+#: Held out for calibration and the make-test corpus: never trained on.
+HELD_OUT = ROOT / "tests" / "data" / "understanding" / "validation.jsonl"
 ANSWER_KINDS = ("plain", "lookalike", "past", "idiom")
 
 #: Replies to "Shall I keep that as your answer, or …?" meaning keep.
@@ -55,6 +57,12 @@ def _existing_examples(exclude: Path) -> set[str]:
 def examples(sources: Path = SOURCES) -> dict[str, list[str]]:
     by_intent: dict[str, list[str]] = defaultdict(list)
     taken = _existing_examples(NLU_FILE)
+    if HELD_OUT.exists():
+        taken |= {
+            " ".join(str(json.loads(line)["text"]).split()).lower()
+            for line in HELD_OUT.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        }
     for intent, texts in (("keep_answer", KEEP_EXAMPLES), ("delete_everything", DELETE_EVERYTHING_EXAMPLES)):
         for text in texts:
             if text.lower() not in taken:

@@ -139,7 +139,7 @@ def test_declined_journey_over_socketio_saves_nothing(restory, responses, db):
 
         declined = chat.say("no")
         assert responses.said(declined, "utter_consent_declined"), declined
-        assert "Nothing you write will be saved" in " ".join(declined)
+        assert "the record of our chat keeps none of your words" in " ".join(declined)
         assert responses.said(declined, "utter_ask_checkin"), declined
 
         skipped = chat.say("skip")
@@ -178,6 +178,61 @@ def test_declined_journey_over_socketio_saves_nothing(restory, responses, db):
         assert [e.granted for e in events] == [False]
         participant = s.get(Participant, sender)
         assert participant is None or participant.consented is False
+
+    # The real tracker store (PostgreSQL here) keeps none of the declined person's words.
+    rows = tracker_rows(restory.db_url, sender)
+    print(f"\ntracker rows after a declined conversation: {len(rows)} events, "
+          f"{sum(1 for r in rows if r['event'] == 'user')} user messages, all without text")
+    assert rows, "the conversation's events are kept (types, intents, risk flags)"
+    stored = "\n".join(json.dumps(r) for r in rows)
+    for item in done:
+        assert item.text not in stored, f"{item.text!r} found in the tracker store"
+    assert all(r.get("text") in ("", None) for r in rows if r["event"] == "user")
+    assert any(r.get("parse_data", {}).get("intent", {}).get("name") for r in rows if r["event"] == "user")
+
+
+def tracker_rows(db_url: str, sender: str) -> list[dict]:
+    """Every stored Rasa event of a conversation, decoded."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            raw = connection.execute(
+                sa.text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
+            ).scalars().all()
+    finally:
+        engine.dispose()
+    return [json.loads(r) for r in raw]
+
+
+def test_delete_everything_leaves_only_a_content_free_audit_row(restory, responses, db):
+    from bot.storage.models import Erasure
+
+    sender = new_sender("erase")
+    for text in ("hi", "yes", "a rough day", "hope"):
+        reply = restory.say(sender, text)
+    restory.say(sender, "my sister bernadette and her allotment")
+    before = tracker_rows(restory.db_url, sender)
+    asked = restory.say(sender, "delete everything about me")
+    assert responses.said(asked, "utter_confirm_delete_everything"), asked
+    done = restory.say(sender, "yes")
+    assert responses.said(done, "utter_deleted_everything"), done
+    after = tracker_rows(restory.db_url, sender)
+    with db.session() as s:
+        assert s.scalars(select(Reflection).where(Reflection.participant_id == sender)).all() == []
+        assert s.scalars(select(CheckIn).where(CheckIn.participant_id == sender)).all() == []
+        assert s.scalars(select(ConsentEvent).where(ConsentEvent.participant_id == sender)).all() == []
+        assert s.get(Participant, sender) is None
+        [audit] = s.scalars(select(Erasure).where(Erasure.participant_id == sender)).all()
+        counts = dict(audit.counts)
+    print(f"\ndelete everything: tracker events {len(before)} before -> {len(after)} after; audit row {counts}")
+    assert after == []
+    assert counts["reflections"] == 1 and counts["check_ins"] == 1 and counts["consent_events"] == 1
+    assert counts["conversation_events"] >= len(before)
+    assert "bernadette" not in json.dumps(counts)
+    again = restory.say(sender, "hi")
+    assert responses.said(again, "utter_ask_consent"), again  # a fresh start
 
 
 LONG = ("I have been thinking about my garden and the small green shoots coming up. " * 700)[:50_000]
