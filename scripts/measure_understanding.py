@@ -51,9 +51,9 @@ EXPECTED = {
     "grounding": ["utter_grounding"],
     "not_safe": ["utter_safety_not_safe", "utter_safety_thank_you", "utter_ask_safe_now"],
 }
-ASK = "utter_keep_or_command"
-SAFETY = ("utter_safety_thank_you", "utter_check_self", "utter_check_medical", "utter_check_others",
-          "utter_check_home")  # fmt: skip
+ASK = "utter_ask_keep_or_command"
+SAFETY = ("utter_safety_thank_you", "utter_safety_thank_you_other", "utter_check_self", "utter_check_medical",
+          "utter_check_others", "utter_check_home")  # fmt: skip
 
 
 class Bot:
@@ -91,7 +91,7 @@ def outcome(bot: Bot, row: dict, theme: str) -> tuple[str, list[str]]:
     if bot.said(reply, ASK):
         return "asked", reply
     if bot.said(reply, *SAFETY):
-        return "hijacked", reply
+        return "screened", reply  # the risk screen's doing (a check question or the safety response)
     kept = bot.responses.find(reply, "utter_reflect_back")
     words = row["text"].strip()[:25].lower()
     if kept and any(words[:12] in k.lower() for k in kept):
@@ -123,11 +123,14 @@ def main() -> int:
     for kind in ANSWER_KINDS:
         answers.update(by_kind.get(kind, Counter()))
     print(f"corpus: {args.corpus} ({len(rows)} lines), theme {args.theme}")
-    print(f"{'answers':<22}{'n':>5}{'kept':>8}{'asked':>8}{'hijacked':>10}")
+    print("answers: kept / asked (keep it or the command?) / hijacked = taken as a command or lost /")
+    print("         screened = a check question or safety response from the risk screen (also a hijack)")
+    print(f"{'answers':<22}{'n':>5}{'kept':>8}{'asked':>8}{'hijacked':>10}{'screened':>10}{'all hijacks':>13}")
     for kind in (*ANSWER_KINDS, "all answers"):
         c = answers if kind == "all answers" else by_kind.get(kind, Counter())
         n = sum(c.values()) or 1
-        print(f"{kind:<22}{sum(c.values()):>5}{c['kept'] / n:>8.3f}{c['asked'] / n:>8.3f}{c['hijacked'] / n:>10.3f}")
+        print(f"{kind:<22}{sum(c.values()):>5}{c['kept'] / n:>8.3f}{c['asked'] / n:>8.3f}{c['hijacked'] / n:>10.3f}"
+              f"{c['screened'] / n:>10.3f}{(c['hijacked'] + c['screened']) / n:>13.3f}")
     print(f"\n{'commands':<22}{'n':>5}{'honoured':>10}{'asked':>8}{'missed':>8}")
     total = Counter()
     for command in sorted(by_command):
@@ -140,7 +143,7 @@ def main() -> int:
     if args.misses:
         print("\nmisses:")
         for row, (result, reply) in zip(rows, results, strict=True):
-            if result in ("hijacked", "missed"):
+            if result in ("hijacked", "missed", "screened", "asked"):
                 print(f"  [{row['kind']}/{row.get('command')}] {result}: {row['text']!r} -> {reply[:2]}")
     return 0
 

@@ -18,6 +18,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     nlu.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
     nlu.set_defaults(func=_nlu)
 
+    calibrate = sub.add_parser("calibrate", help="threshold table on tests/data/understanding/validation.jsonl")
+    calibrate.add_argument("--model", default="models")
+    calibrate.set_defaults(func=lambda a: __import__("bot.understanding.calibrate", fromlist=["main"]).main(a.model))
+
     read = sub.add_parser("read", help="what a message would be, by grammar alone, in a state")
     read.add_argument("text")
     read.add_argument("--state", default="prompt")

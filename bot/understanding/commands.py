@@ -43,7 +43,7 @@ class Command:
 
 # Small grammar pieces. Text is normalised first (bot.understanding.text):
 # lowercase, apostrophes dropped ("don't" -> "dont"), punctuation and emoji gone.
-_I_WANT = r"(?:i (?:want|wanna|would like|d like|need|wish) (?:to )?|can (?:i|we|you) |could (?:i|we|you) |may i |let me |lets |please |i (?:want|need) you to )"
+_I_WANT = r"(?:i (?:want|wanna|would like|d like|need|wish) (?:to )?|id rather |i would rather |id prefer to |i would prefer to |can (?:i|we|you) |could (?:i|we|you) |may i |let me |lets |please |i (?:want|need) you to )"
 _ME = r"(?:me |)"
 _MY = r"(?:my |the |all my |all the |all of my |those |these |)"
 _NOW = r"(?: (?:now|please|pls|plz|for now|for today|today|right now|then|thanks|thank you|thx|ty|asap|ok|okay))*"
@@ -65,6 +65,12 @@ COMMANDS: tuple[Command, ...] = (
         label="stop for today",
         also=("goodbye",),
         grammar=_g(
+            r"(?:im |i am |)(?:logging|signing|heading|going|checking) (?:off|out)(?: now| for (?:now|today|tonight))?",
+            r"(?:log|sign) me (?:out|off)(?: please| pls| now)?",
+            r"(?:i )?(?:need|have|got|gotta) to (?:head|head off|run|dash|leave)(?: off)?(?: now| sorry)?",
+            r"(?:im |i am |)(?:leaving|off|heading off|going)(?: now)?",
+            r"(?:.{0,40} )?(?:bye|bye bye|goodbye|cya|ttyl|see ya|see you|laters|gotta go|gtg|g2g)(?: (?:now|for now|x+))?",
+            r"(?:gotta|got to|have to|need to) (?:run|dash|go)(?: .{0,25})?",
             rf"{_I_WANT}?(?:end|stop|close|finish|leave) (?:the |this |)(?:chat|conversation|session)(?: (?:now|here|please|for (?:now|today)))*",
             rf"{_I_WANT}?(?:stop|quit|exit|end|leave|finish|log ?out|log ?off|sign ?off|close)(?: (?:this|it|here|now|the chat|the conversation|the session|talking|chatting|for now|for today|for the day|there))*",
             r"(?:im|i am|were|we are) (?:done|finished|out)(?: (?:here|now|for (?:now|today|tonight|the day)|with this|today|thanks))*",
@@ -80,6 +86,7 @@ COMMANDS: tuple[Command, ...] = (
         in_form=FORM,
         label="skip this question",
         grammar=_g(
+            r"(?:id|i would|i d) (?:rather|prefer) not (?:to )?(?:answer|say|do) (?:this|that|it)(?: one| question)?",
             r"(?:can we |lets |)skip (?:to )?(?:the )?next(?: one| question)?",
             r"(?:(?:give me|can i have|can we do) )?(?:a )?different question(?: please| pls)?",
             r"(?:nxt|next)(?: question| one)?(?: pls| please)?",
@@ -102,6 +109,8 @@ COMMANDS: tuple[Command, ...] = (
         in_form=LEAVE,
         label="change topic",
         grammar=_g(
+            rf"{_I_WANT}(?:talk about|do|try|switch to|go to|move to) .{{1,40}} instead",
+            r"(?:.{0,40} )?(?:can we switch|can we change (?:it|this|topic|topics|the topic)|something else|a different topic|another topic)",
             rf"{_I_WANT}?(?:talk about|do|try|switch to|move to|go to|go on to|have) (?:something|anything|somewhere) (?:else|different)(?: instead)?",
             rf"{_I_WANT}?(?:do|talk about|try|switch to|go to|move to|have) (?:the one about |a different |another |)(?:hope|identity|meaning|connection|connectedness|empowerment|strengths|purpose|people|choices|a different one|another one|a different area|another area)(?: instead)?(?: of this(?: one)?)?",
             rf"{_I_WANT}?(?:switch|move|go|change) to (?:a |an |)(?:new|different|other|another) (?:topic|theme|area|subject|one)",
@@ -119,6 +128,8 @@ COMMANDS: tuple[Command, ...] = (
         in_form=ASIDE,
         label="see what I can do",
         grammar=_g(
+            r"(?:can you |could you |please |)tell me what i (?:can|should|could) (?:say|type|do|write|ask)",
+            r"what am i (?:meant|supposed|expected) to (?:write|put|say|do|type|answer)(?: here)?",
             r"(?:explain|tell me) (?:how (?:this|it) works|what (?:this|it) is|what to do)(?: please| pls)?",
             r"help me understand(?: how (?:this|it) works| what (?:this|it) is| this)?",
             r"how (?:does|dose|do|dos) (?:this|it|the) (?:chat |app |bot |)(?:thing |)work",
@@ -162,6 +173,7 @@ COMMANDS: tuple[Command, ...] = (
         in_form=ASIDE,
         label="look back at what you saved",
         grammar=_g(
+            r"what (?:were|are|was) my (?:old |previous |past |last |earlier |)(?:answers|reflections|answer|reflection)(?: (?:from before|from last time|last time|before|again))?",
             rf"(?:remind me|show me|tell me) (?:what|wat) i (?:said|wrote|put|typed|answered){_TAIL}(?: (?:session|time|week))?",
             r"what did i (?:say|write|put|answer|type|save) (?:last|in the last|the last|previous|earlier) (?:session|time|week|chat)",
             r"look back(?: (?:at|on|over) (?:my |the |those |what i (?:wrote|said|saved|put) ?|them|it)?(?:saved |old |past |previous |last )?(?:answers|reflections|entries|notes|stuff|them|it|ones|time)?)?",
@@ -179,6 +191,8 @@ COMMANDS: tuple[Command, ...] = (
         label="delete your saved reflections",
         sets={"pending_question": "delete"},
         grammar=_g(
+            rf"{_I_WANT}?(?:dlete|delet|deleet|delte|del) (?:my |the |all my |)(?:reflections|answers|entries|stuff){_TAIL}",
+            rf"{_I_WANT}?(?:delete|remove|erase|wipe|clear|get rid of) (?:the |my |all the |)(?:stuff|things|answers|reflections|words|entries) i (?:wrote|gave|said|typed|put|saved)(?: (?:in my reflections|here|before|earlier|so far))?",
             r"(?:can|could) (?:my|the) (?:answers|reflections|entries) be (?:deleted|removed|erased|wiped)",
             rf"{_I_WANT}?(?:delete|remove|erase|wipe|clear) what ive (?:written|said|saved|typed|put)(?: so far| here| before)?",
             rf"{_I_WANT}?(?:delete|remove|erase|clear|wipe|bin|scrap|get rid of|trash|destroy) {_MY}(?:saved |old |past |previous )?(?:reflections|answers|entries|notes|responses|replies|reflection|answer){_TAIL}",
@@ -193,6 +207,7 @@ COMMANDS: tuple[Command, ...] = (
         label="delete everything about you",
         sets={"pending_question": "delete_everything"},
         grammar=_g(
+            rf"{_I_WANT}(?:forget (?:me|everything|about me|everything about me|all about me|i exist)|(?:delete|erase|wipe) (?:everything|it all|all of it))(?: .{{0,20}})?",
             rf"{_I_WANT}?(?:delete|remove|erase|clear|wipe|nuke|destroy|purge|scrub) (?:all |the whole |everything |)(?:of )?(?:my |this |the |)(?:whole |entire |)(?:details|data|history|stuff|lot|conversation|chat|account|info|information|messages|records)(?: and (?:all |)(?:my |the |this |)(?:whole |)(?:details|data|history|stuff|conversation|chat|account|info|information|messages|records|everything))*(?: (?:all of it|completely|entirely|too))*{_TAIL}",
             r"(?:remove|delete|erase|wipe) me (?:completely|entirely|from (?:this|here|the system|your system|everything))",
             r"i want (?:everything|it all|all my data|all of it) (?:deleted|removed|erased|wiped|gone)(?: .{0,40})?",
@@ -215,7 +230,7 @@ COMMANDS: tuple[Command, ...] = (
             rf"{_I_WANT}?(?:stop|quit|no more|cease) (?:saving|storing|keeping|recording|logging){_WHAT}",
             rf"(?:please |)(?:dont|do not|don t|pls dont|please dont) (?:save|store|keep|record|log){_WHAT}",
             rf"(?:i )?(?:withdraw|take back|revoke|cancel|remove|pull) (?:my )?consent{_WHAT}",
-            r"(?:i )?(?:dont|do not|no longer) (?:want|consent|agree)(?: (?:you|it|this|them|my answers|anything))? (?:to be |to )?(?:saved|stored|kept|recorded|save|store|keep|record){_WHAT}",
+            rf"(?:i )?(?:dont|do not|no longer) (?:want|consent|agree)(?: (?:you|it|this|them|my answers|anything))? (?:to be |to )?(?:saved|stored|kept|recorded|save|store|keep|record){_WHAT}",
             rf"(?:turn|switch) off (?:the )?(?:saving|recording|storing){_WHAT}",
             r"(?:no saving|unsave|stop saving|dont save|do not save|nothing saved|dont keep (?:it|this|anything))",
         ),
@@ -228,12 +243,14 @@ COMMANDS: tuple[Command, ...] = (
         label="save your reflections",
         sets={"pending_question": None},
         grammar=_g(
+            r"(?:turn|switch|put) (?:saving|it|the saving) (?:back )?on(?: please| now| again)?",
+            r"(?:please |)keep my (?:answers|reflections|stuff|words)(?: please| pls| then| now)?",
             r"(?:yes |yep |yeah |ok |okay |please |)save (?:it|this|this one|that|my reflections|my answers|my stuff|my words|them|everything)(?: please| pls| now)?",
             r"(?:yes|yep|yeah|ok|okay) save",
             r"i (?:want|would like|d like) (?:you to keep|you to save|you to store) what i (?:write|wrote|say|said|type)",
             r"(?:id|i would|i d) like (?:my|the) (?:answers|reflections|stuff|words) (?:stored|saved|kept)",
             rf"(?:(?:yes|yeah|ok|okay|sure|fine|alright) )?(?:you can|u can|please|pls|go ahead and|do|ok|okay|yes|yeah|go on) (?:save|store|keep|record)(?: (?:after all|it all|all of it)|{_WHAT})",
-            r"(?:save|store|keep) (?:them|these|my (?:reflections|answers|stuff|words|responses)|what i (?:wrote|said|write|say)|it all|everything i (?:wrote|said)){_WHAT}",
+            rf"(?:save|store|keep) (?:them|these|my (?:reflections|answers|stuff|words|responses)|what i (?:wrote|said|write|say)|it all|everything i (?:wrote|said)){_WHAT}",
             rf"{_I_WANT}?(?:start|turn on|switch on|resume) (?:saving|storing|keeping){_WHAT}",
             r"(?:i )?(?:consent|agree|give consent|give my consent|changed my mind about saving)(?: (?:to (?:saving|you saving|it being saved|it|that)|now))*",
             r"i (?:want|would like|d like) (?:you to (?:save|keep|store) (?:them|it|these|my (?:answers|reflections|stuff|words))|(?:them|it|my (?:answers|reflections|stuff|words)) (?:saved|kept|stored))(?: (?:now|please|after all|thanks))*",
@@ -246,6 +263,9 @@ COMMANDS: tuple[Command, ...] = (
         in_form=LEAVE,
         label="talk to a person",
         grammar=_g(
+            rf"{_I_WANT}?(?:talk|speak|chat) (?:to|with) (?:my |a |the |)(?:support|peer|key) ?worker(?: .{{0,20}})?",
+            rf"{_I_WANT}?(?:get hold of|reach|contact|get in touch with|speak with) (?:a |my |the |an |)(?:worker|staff|staff member|person|human|support worker|peer worker|key worker|keyworker|counsellor|counselor)(?: .{{0,15}})?",
+            r"(?:can i |could i |i want to |)(?:talk|tlk|speak) to (?:someone|somebody|a person) (?:who works (?:there|here|for you|with you)|from (?:there|here|the team))",
             rf"{_I_WANT}?(?:talk|speak|chat) (?:to|with) (?:a )?member of (?:staff|the team)(?: now| please)?",
             r"(?:can|could) (?:someone|somebody) (?:from|on) (?:the )?(?:staff|team|programme|program) (?:message|call|contact|text|ring) me(?: .{0,15})?",
             r"(?:i )?(?:need|want) (?:a |an )?(?:real|actual|proper) (?:person|human)(?: (?:right now|now|please))?(?: not (?:a |an )?(?:chatbot|bot|robot|computer|machine|ai))?",
@@ -267,6 +287,9 @@ COMMANDS: tuple[Command, ...] = (
         in_form=LEAVE,
         label="try a grounding exercise",
         grammar=_g(
+            r"(?:.{0,40} )?(?:can you |could you |please |)ground me(?: please| now)?",
+            rf"{_I_WANT}?(?:do |try |have |)something to (?:calm me down|help me calm down|ground me|help me breathe)",
+            r"(?:.{0,40} )?(?:i )?need a (?:minute|moment|sec|second) to (?:breathe|calm down|ground myself)",
             r"(?:.{0,40} )?(?:help me|can you help me|please help me) (?:calm down|breathe|ground myself|relax|settle)(?: .{0,15})?",
             r"(?:im|i am) (?:panicking|panickin|panicing|freaking out)(?: (?:right now|now|rn|a bit))*",
             rf"{_I_WANT}(?:do |try |have |)(?:a |some |the |)(?:grounding|breathing|calming|relaxation) (?:exercise|thing|technique|exercises)",
@@ -285,6 +308,7 @@ COMMANDS: tuple[Command, ...] = (
         label="get help now",
         may_ask=False,  # safety first: never asked about, only honoured
         grammar=_g(
+            r"(?:im|i am|i m) in (?:a )?crisis(?: (?:right now|now|rn|tonight|today))*",
             r"(?:i )?(?:m |am |)(?:im |)(?:not|dont feel|do not feel|dont|do not) (?:feel )?safe(?: (?:right now|now|rn|at home|here|tonight|today|at the moment|atm|anymore|any more))*",
             r"(?:im|i am|i m) not (?:safe|ok|okay|alright|all right) (?:right now|now|rn|at the moment|atm|tonight|today)(?: (?:help|please|i need help))*",
             r"(?:i )?(?:need|want) (?:help|urgent help|help now|help right now|someone now|help asap)(?: (?:now|right now|please|asap|pls|quick|urgently|fast))*",

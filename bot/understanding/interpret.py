@@ -29,7 +29,7 @@ MAX_COMMAND_WORDS = 12
 #: Inside a free-text question, the classifier alone decides only for short messages.
 CLASSIFIER_MAX_WORDS = 6
 #: Classifier confidence at or above which a short message is the command.
-SURE = 0.85
+SURE = 0.9
 #: Classifier confidence at or above which the bot asks.
 UNSURE = 0.5
 

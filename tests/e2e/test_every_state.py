@@ -25,7 +25,7 @@ pytestmark = pytest.mark.e2e
 
 #: The plain words typed for each command (not the bot's own keywords alone).
 WORDS = {
-    "stop": "i have to go now",
+    "stop": "im done for today",
     "skip": "can we skip this one",
     "change_topic": "can we talk about something else",
     "help": "what is this",
@@ -54,7 +54,7 @@ HONOURED = {
     "save_now": {"utter_consent_already", "utter_consent_thanks"},
     "talk_to_person": {"utter_human_requested", "utter_human_spooled", "utter_human_no_target"},
     "grounding": {"utter_grounding"},
-    "not_safe": {"utter_safety_not_safe"},
+    "not_safe": {"utter_safety_not_safe", "utter_safety_thank_you"},  # the risk screen may answer first
 }
 
 

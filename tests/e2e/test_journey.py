@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 
 import pytest
 import requests
@@ -179,16 +180,34 @@ def test_declined_journey_over_socketio_saves_nothing(restory, responses, db):
         participant = s.get(Participant, sender)
         assert participant is None or participant.consented is False
 
-    # The real tracker store (PostgreSQL here) keeps none of the declined person's words.
+    # The real tracker store (PostgreSQL here) keeps none of the declined person's words:
+    # no message text, no bot message quoting them; this sitting's answers only in the
+    # running conversation's slots, cleared once it has been idle for an hour.
+    import sqlalchemy as sa
+
+    from bot.storage.tracker_store import FORGET_AFTER_SECONDS, forget_idle
+
     rows = tracker_rows(restory.db_url, sender)
-    print(f"\ntracker rows after a declined conversation: {len(rows)} events, "
-          f"{sum(1 for r in rows if r['event'] == 'user')} user messages, all without text")
     assert rows, "the conversation's events are kept (types, intents, risk flags)"
-    stored = "\n".join(json.dumps(r) for r in rows)
+    assert all(r.get("text") in ("", None) for r in rows if r["event"] in ("user", "bot") and r.get("restory_removed"))
+    not_slots = "\n".join(json.dumps(r) for r in rows if r["event"] != "slot")
+    with_words = [r for r in rows if any(item.text in json.dumps(r) for item in done)]
     for item in done:
-        assert item.text not in stored, f"{item.text!r} found in the tracker store"
-    assert all(r.get("text") in ("", None) for r in rows if r["event"] == "user")
+        assert item.text not in not_slots, f"{item.text!r} found outside the running slots"
+    assert {r["event"] for r in with_words} <= {"slot"}
     assert any(r.get("parse_data", {}).get("intent", {}).get("name") for r in rows if r["event"] == "user")
+    engine = sa.create_engine(restory.db_url)
+    try:
+        forget_idle(engine, now=time.time() + FORGET_AFTER_SECONDS + 1)
+    finally:
+        engine.dispose()
+    after = tracker_rows(restory.db_url, sender)
+    print(f"\ntracker rows after a declined conversation: {len(rows)} events "
+          f"({sum(1 for r in rows if r['event'] == 'user')} user messages, none with text); "
+          f"{len(with_words)} slot events held this sitting's answers; after an hour idle: "
+          f"{sum(1 for r in after if any(i.text in json.dumps(r) for i in done))}")
+    for item in done:
+        assert item.text not in json.dumps(after)
 
 
 def tracker_rows(db_url: str, sender: str) -> list[dict]:

@@ -12,7 +12,7 @@ from bot.understanding.text import normalise
 
 #: Commands in plain words, inside a reflection prompt: each is that command.
 PLAIN_COMMANDS = [
-    ("gotta go", "stop"), ("I'm done for today", "stop"), ("bye!", "stop"), ("log me out please", None),
+    ("gotta go", "stop"), ("I'm done for today", "stop"), ("bye!", "stop"), ("log me out please", "stop"),
     ("pass", "skip"), ("next question pls", "skip"), ("id rather not answer", "skip"),
     ("can we talk about something else", "change_topic"), ("change the topic", "change_topic"),
     ("what is this?", "help"), ("how does this work", "help"), ("??", "help"),
@@ -137,3 +137,8 @@ def test_state_of(slots, loop, state):
 def test_odd_input_is_an_answer_or_a_clear_command_never_an_error(text):
     decision = interpret(text, State.PROMPT, predicted=None)
     assert decision.intent in ("answer", "stop")
+
+
+def test_every_grammar_pattern_is_expanded():
+    """A pattern written r"…{_TAIL}" instead of rf"…" would match the braces literally."""
+    assert [g for c in COMMANDS for g in c.grammar if "{_" in g] == []
