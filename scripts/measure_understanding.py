@@ -41,7 +41,7 @@ EXPECTED = {
     "skip": ["utter_prompt_skipped", "utter_permission_declined"],
     "change_topic": ["utter_change_topic"],
     "help": ["utter_help", "utter_help_commands"],
-    "what_is_saved": ["utter_privacy_saved", "utter_privacy_not_saved", "utter_what_is_saved_short"],
+    "what_is_saved": ["utter_privacy_saved", "utter_privacy_not_saved"],
     "look_back": ["utter_look_back_intro", "utter_look_back_none"],
     "delete_reflections": ["utter_confirm_delete", "utter_nothing_to_delete"],
     "delete_everything": ["utter_confirm_delete_everything"],

@@ -37,11 +37,11 @@ def session_start(conv: Conversation, db: Database) -> Turn:
         log.exception("could not look up participant %s", conv.participant_id)
         returning = False
     if not returning:
+        # Three short messages before the first choice; the details are one
+        # word away ("help", "what do you save").
         return (
             turn.say("utter_welcome")
-            .say("utter_what_i_am_not")
             .say("utter_your_choices")
-            .say("utter_what_is_saved_short")
             .say("utter_ask_consent")
             .set(pending_question="consent")
         )

@@ -88,13 +88,14 @@ def safety_response(conv: Conversation, db: Database) -> Turn:
     turn = Turn()
     if risk.get("subject") == "other":
         turn.say("utter_safety_thank_you_other").say("utter_safety_other_guidance")
-        turn.say("utter_safety_other_look_after_you").say(offer_human(conv))
+        # Three messages: thanks, what they can do for the other person, and care
+        # for the person telling us (with the offer of a person, when there is one).
+        turn.say("utter_safety_other_look_after_you" if conv.programme.webhook_url else "utter_safety_other_look_after_you_no_target")
     else:
-        turn.say("utter_safety_thank_you")
-        if risk.get("level") == "urgent":
-            turn.say("utter_safety_urgent")
-        turn.say("utter_safety_contacts").say(offer_human(conv))
-        turn.say("utter_safety_offer_grounding").say("utter_ask_safe_now")
+        # Three messages: the acknowledgement, the contacts, the question (with
+        # buttons for a person, where there is one, and a grounding exercise).
+        turn.say("utter_safety_thank_you_urgent" if risk.get("level") == "urgent" else "utter_safety_thank_you")
+        turn.say("utter_safety_contacts").say(ask_safe_now(conv))
     return turn.set(
         safety_check=OPEN,
         safety_rechecks=0.0,  # a new disclosure needs its own re-check before it can close
@@ -179,7 +180,7 @@ def followup(conv: Conversation, db: Database) -> Turn:
             .set(safety_check=OPEN)
         )
     # Unclear while the check is open: stay with the person, keep the door open.
-    return Turn().say(door_open(conv)).say("utter_ask_safe_now").set(safety_check=OPEN)
+    return Turn().say(door_open(conv)).say(ask_safe_now(conv)).set(safety_check=OPEN)
 
 
 def recheck(conv: Conversation) -> Turn:
@@ -187,14 +188,14 @@ def recheck(conv: Conversation) -> Turn:
     rechecks = int(conv.slot("safety_rechecks", 0) or 0)
     return (
         Turn()
-        .say("utter_safety_recheck")
+        .say("utter_safety_recheck" if conv.programme.webhook_url else "utter_safety_recheck_no_target")
         .set(safety_check=OPEN, safety_rechecks=float(rechecks + 1))
     )
 
 
-def offer_human(conv: Conversation) -> str:
-    """Offer a person only when the programme has somewhere to send the request."""
-    return "utter_safety_offer_human" if conv.programme.webhook_url else "utter_safety_offer_human_no_target"
+def ask_safe_now(conv: Conversation) -> str:
+    """"Are you safe right now?", with a person among the buttons only when one can be alerted."""
+    return "utter_ask_safe_now" if conv.programme.webhook_url else "utter_ask_safe_now_no_target"
 
 
 def door_open(conv: Conversation) -> str:

@@ -11,9 +11,7 @@ from tests.actions.support import consent, programme, responses, save
 
 NEW_PERSON = [
     "utter_welcome",
-    "utter_what_i_am_not",
     "utter_your_choices",
-    "utter_what_is_saved_short",
     "utter_ask_consent",
 ]
 
@@ -39,8 +37,8 @@ async def test_action_session_start_new_person(action_db, dispatcher, tracker_fa
     assert SlotSet("pending_question", "consent") in events
     assert responses(dispatcher.messages) == NEW_PERSON
     assert dispatcher.messages[0]["programme_name"] == prog.display_name
-    assert dispatcher.messages[1]["emergency_number"] == emergency
-    assert dispatcher.messages[3]["visible_to"] == prog.reflections_visible_to
+    assert dispatcher.messages[0]["emergency_number"] == emergency
+    assert dispatcher.messages[2]["visible_to"] == prog.reflections_visible_to
 
 
 async def test_action_session_start_carries_slots_over(action_db, dispatcher, tracker_factory, domain):

@@ -58,10 +58,8 @@ def test_every_safety_response_is_in_the_domain(domain):
     used = {
         "utter_safety_thank_you",
         "utter_safety_thank_you_other",
-        "utter_safety_urgent",
+        "utter_safety_thank_you_urgent",
         "utter_safety_contacts",
-        "utter_safety_offer_human",
-        "utter_safety_offer_grounding",
         "utter_ask_safe_now",
         "utter_safety_other_guidance",
         "utter_safety_other_look_after_you",
@@ -103,18 +101,13 @@ async def test_safety_response_action(
         SlotSet("requested_slot", None),
     ]
     assert responses(dispatcher.messages) == [
-        "utter_safety_thank_you",
-        "utter_safety_urgent",
+        "utter_safety_thank_you_urgent",
         "utter_safety_contacts",
-        "utter_safety_offer_human",
-        "utter_safety_offer_grounding",
         "utter_ask_safe_now",
     ]
     assert_default_contacts(by_name(dispatcher, "utter_safety_contacts"))
-    assert by_name(dispatcher, "utter_safety_urgent")["emergency_number"] == "911"
-    assert (
-        by_name(dispatcher, "utter_safety_offer_human")["human_support"] == "the peer support team"
-    )
+    assert by_name(dispatcher, "utter_safety_thank_you_urgent")["emergency_number"] == "911"
+    assert by_name(dispatcher, "utter_ask_safe_now")["human_support"] == "the peer support team"
     for message in dispatcher.messages:  # their words (a method) never reach a template
         assert not any("pills" in str(v) for v in message.values()), message
     [esc] = list_escalations(action_db)
@@ -252,7 +245,7 @@ async def test_followup_action_context_raise(
 
     events = await ActionSafetyFollowup().run(dispatcher, tracker, domain)
 
-    assert "utter_safety_urgent" in responses(dispatcher.messages)
+    assert "utter_safety_thank_you_urgent" in responses(dispatcher.messages)
     [risk_event] = [e for e in events if e["name"] == "risk_screen"]
     assert risk_event["value"]["level"] == "urgent"
     [esc] = list_escalations(action_db)

@@ -11,9 +11,7 @@ from tests.actions.support import consent, make_conversation, programme, save, u
 
 NEW_PERSON = [
     "utter_welcome",
-    "utter_what_i_am_not",
     "utter_your_choices",
-    "utter_what_is_saved_short",
     "utter_ask_consent",
 ]
 

@@ -31,10 +31,13 @@ ANSWERS = [
 
 
 def _welcome_checks(responses, texts: list[str]) -> None:
-    assert responses.said(texts, "utter_welcome"), texts
-    not_emergency = responses.find(texts, "utter_what_i_am_not")
-    assert not_emergency and "not an emergency service" in not_emergency[0], texts
+    """At most 3 short messages (about 70 words) before the first choice, saying
+    what this is and is not, how to stop, and who would see saved answers."""
+    welcome = responses.find(texts, "utter_welcome")
+    assert welcome and "not a person, therapy or an emergency service" in welcome[0], texts
     assert responses.said(texts, "utter_ask_consent"), texts
+    assert len(texts) <= 3, texts
+    assert sum(len(t.split()) for t in texts) <= 80, texts
 
 
 def _starts_at_first_prompt(responses, started: list[str], theme: str) -> None:

@@ -33,15 +33,12 @@ OTHER_TEXT = "my friend said she wants to kill herself"  # suicide, about someon
 FIRST_RESPONSE = [
     "utter_safety_thank_you",
     "utter_safety_contacts",
-    "utter_safety_offer_human",
-    "utter_safety_offer_grounding",
     "utter_ask_safe_now",
 ]
 OTHER_RESPONSE = [
     "utter_safety_thank_you_other",
     "utter_safety_other_guidance",
-    "utter_safety_other_look_after_you",
-    "utter_safety_offer_human",
+    "utter_safety_other_look_after_you",  # with the offer of a person (the programme has a target)
 ]
 #: What must never follow a disclosure: script prompts, cheerful reflect-backs.
 SCRIPT_RESPONSES = ("utter_prompt_", "utter_reflect_back", "utter_theme_chosen", "utter_ask_theme")
@@ -98,7 +95,7 @@ def test_concern_gets_the_safety_first_response(database, screen):
     turn = safety.safety_response(conv, database)
 
     assert turn.responses == FIRST_RESPONSE
-    assert "utter_safety_urgent" not in turn.responses
+    assert "utter_safety_thank_you_urgent" not in turn.responses
     assert_no_script(turn)
     assert turn.slots == {
         "safety_check": "open",
@@ -127,11 +124,8 @@ def test_urgent_adds_the_emergency_message(database, screen):
     turn = safety.safety_response(said(URGENT_TEXT, "risk_disclosure", risk), database)
 
     assert turn.responses == [
-        "utter_safety_thank_you",
-        "utter_safety_urgent",
+        "utter_safety_thank_you_urgent",
         "utter_safety_contacts",
-        "utter_safety_offer_human",
-        "utter_safety_offer_grounding",
         "utter_ask_safe_now",
     ]
     assert_no_script(turn)
@@ -182,11 +176,8 @@ def test_storage_failure_never_blocks_the_safety_response(tmp_path, screen, capl
         turn = safety.safety_response(said(URGENT_TEXT, "risk_disclosure", risk), broken)
 
     assert turn.responses == [
-        "utter_safety_thank_you",
-        "utter_safety_urgent",
+        "utter_safety_thank_you_urgent",
         "utter_safety_contacts",
-        "utter_safety_offer_human",
-        "utter_safety_offer_grounding",
         "utter_ask_safe_now",
     ]
     assert turn.slots["safety_check"] == "open"
@@ -201,7 +192,7 @@ def test_second_disclosure_updates_the_same_episode(db, screen):
 
     turn = safety.safety_response(said(URGENT_TEXT, "risk_disclosure", risk, **slots), db)
 
-    assert "utter_safety_urgent" in turn.responses
+    assert "utter_safety_thank_you_urgent" in turn.responses
     esc = one_escalation(db)
     assert (esc.level, esc.message_count) == ("urgent", 2)
 
@@ -307,11 +298,8 @@ def test_context_raises_a_followup_to_an_urgent_disclosure(database, screen):
     turn = safety.followup(said(text, "nlu_fallback", **slots), database)
 
     assert turn.responses == [
-        "utter_safety_thank_you",
-        "utter_safety_urgent",
+        "utter_safety_thank_you_urgent",
         "utter_safety_contacts",
-        "utter_safety_offer_human",
-        "utter_safety_offer_grounding",
         "utter_ask_safe_now",
     ]
     assert turn.slots["safety_check"] == "open"
@@ -547,7 +535,7 @@ def test_means_right_after_a_disclosure_still_raises_even_with_yes(db):
 
     turn = safety.followup(said("yes i have the pills right here", "affirm", **slots), db)
 
-    assert "utter_safety_urgent" in turn.responses
+    assert "utter_safety_thank_you_urgent" in turn.responses
     assert turn.slots["risk_screen"]["level"] == "urgent"
 
 
@@ -591,5 +579,4 @@ def test_the_safety_response_without_a_target_offers_no_person(database, screen)
         database,
     )
 
-    assert "utter_safety_offer_human_no_target" in turn.responses
-    assert "utter_safety_offer_human" not in turn.responses
+    assert turn.responses == ["utter_safety_thank_you", "utter_safety_contacts", "utter_ask_safe_now_no_target"]
