@@ -41,6 +41,7 @@ GRANTED = "granted"
 QUOTING = frozenset({"utter_reflect_back", "utter_closing_summary", "utter_look_back_item"})
 #: Slots holding the person's words, needed only while the conversation runs.
 TEXT_SLOTS = ("reflection_answer", "reflection_answers", "checkin", "pending_answer", "safety_pending")
+SAFE_METADATA = ("utter_action", "model_id", "assistant_id")
 REMOVED = "restory_removed"  # marks a value removed from a stored event
 FORGET_AFTER_SECONDS = 3600.0
 SWEEP_EVERY_SECONDS = 300.0
@@ -53,8 +54,13 @@ def redact(data: dict[str, Any]) -> dict[str, Any]:
         data = {**data, "text": "", REMOVED: True}
         if data.get("parse_data"):  # intent, entities (theme, check answer) and risk flags stay
             data["parse_data"] = {**data["parse_data"], "text": ""}
-    elif kind == "bot" and (data.get("metadata") or {}).get("utter_action") in QUOTING:
-        data = {**data, "text": "", REMOVED: True}
+    elif kind == "bot":
+        # A bot message's metadata carries the template's variables (the person's words among
+        # them): only the response's name and the model's ids are kept.
+        metadata = {k: v for k, v in (data.get("metadata") or {}).items() if k in SAFE_METADATA}
+        data = {**data, "metadata": metadata}
+        if metadata.get("utter_action") in QUOTING:
+            data.update(text="", **{REMOVED: True})
     return data
 
 

@@ -50,7 +50,7 @@ def conversation(store: RestoryTrackerStore, sender: str, consent: str | None):
     events = [
         ActionExecuted("action_listen"),
         UserUttered(SECRET, {"name": "answer", "confidence": 1.0}, parse_data={"text": SECRET, "risk": {"level": "none"}}),
-        BotUttered(f"“{SECRET}” Thank you.", metadata={"utter_action": "utter_reflect_back"}),
+        BotUttered(f"“{SECRET}” Thank you.", metadata={"utter_action": "utter_reflect_back", "person_words": SECRET}),
         BotUttered("What has kept you going?", metadata={"utter_action": "utter_prompt_hope_keeps_going"}),
         SlotSet("reflection_answers", [{"key": "hope_keeps_going", "text": SECRET}]),
         ActionExecuted("action_listen"),
@@ -74,6 +74,7 @@ def test_without_consent_no_words_are_stored(store, consent):
     assert users[0]["parse_data"]["risk"] == {"level": "none"}
     quoting = [r for r in stored if r["event"] == "bot" and r["metadata"].get("utter_action") == "utter_reflect_back"]
     assert quoting and quoting[0]["text"] == ""
+    assert "person_words" not in quoting[0]["metadata"]  # the template's variables go too
     prompt = [r for r in stored if r["event"] == "bot" and r["metadata"].get("utter_action", "").startswith("utter_prompt")]
     assert prompt[0]["text"] == "What has kept you going?"
     # The running conversation still has this sitting's answers ...
@@ -88,9 +89,9 @@ def test_with_consent_the_conversation_is_kept_as_said(store):
     conversation(store, "person-granted", "granted")
     stored = json.dumps(rows(store, "person-granted"))
 
-    assert stored.count(SECRET) == 4  # the message (text and parse data), the reflection back, the slot
+    assert stored.count(SECRET) == 5  # the message (text and parse data), the reflection back (text, variable), the slot
     assert forget_idle(store.engine, now=time.time() + FORGET_AFTER_SECONDS + 1) == 0
-    assert json.dumps(rows(store, "person-granted")).count(SECRET) == 4
+    assert json.dumps(rows(store, "person-granted")).count(SECRET) == 5
 
 
 def test_delete_everything_removes_every_stored_event(store):
