@@ -1,27 +1,17 @@
-"""Consent actions."""
+"""Consent actions (each names its turn function)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.adapter import conversation, database, perform
+from actions.adapter import TurnAction
 from bot.consent import conversation as consent
+from bot.reflection import pending
 
 
-class ActionGrantConsent(Action):
-    def name(self) -> str:
-        return "action_grant_consent"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        return perform(consent.grant(conversation(tracker), database()), dispatcher, tracker.current_slot_values())
+class ActionGrantConsent(TurnAction):
+    action_name = "action_grant_consent"
+    turn = staticmethod(pending.grant)  # records consent, then saves what waited for it
 
 
-class ActionWithdrawConsent(Action):
-    def name(self) -> str:
-        return "action_withdraw_consent"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        return perform(consent.withdraw(conversation(tracker), database()), dispatcher, tracker.current_slot_values())
+class ActionWithdrawConsent(TurnAction):
+    action_name = "action_withdraw_consent"
+    turn = staticmethod(consent.withdraw)

@@ -8,9 +8,16 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.adapter import conversation, database, last_bot_message, perform, prompt_texts
+from actions.adapter import (
+    TurnAction,
+    conversation,
+    database,
+    last_bot_message,
+    perform,
+    prompt_texts,
+)
 from bot.dialogue import Turn
-from bot.reflection import journey
+from bot.reflection import checkin, form
 from bot.safety import check, get_screen
 from bot.safety import conversation as safety
 
@@ -24,12 +31,9 @@ def warm_up() -> None:
 warm_up()
 
 
-class ActionSafetyResponse(Action):
-    def name(self) -> str:
-        return "action_safety_response"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        return perform(safety.safety_response(conversation(tracker), database()), dispatcher, tracker.current_slot_values())
+class ActionSafetyResponse(TurnAction):
+    action_name = "action_safety_response"
+    turn = staticmethod(safety.safety_response)
 
 
 class ActionSafetyCheckConfirmed(Action):
@@ -71,26 +75,20 @@ class ActionSafetyCheckReply(Action):
         pending = check.pending_conversation(conv)
         kept = check.replace_text(conv, pending.text)
         if conv.active_loop == "reflection_form":
-            turn = journey.handle_answer(kept, database(), prompt_texts(domain))
+            turn = form.handle_answer(kept, database(), prompt_texts(domain))
             turn = Turn().say("utter_check_no").extend(turn)
         elif conv.active_loop == "checkin_form":
-            turn = Turn().say("utter_check_no").extend(journey.handle_checkin(kept, database()))
+            turn = Turn().say("utter_check_no").extend(checkin.handle_checkin(kept, database()))
         else:
             turn = check.resume_outside_forms(conv)
         return perform(turn.set(**check.cleared()), dispatcher, tracker.current_slot_values())
 
 
-class ActionSafetyFollowup(Action):
-    def name(self) -> str:
-        return "action_safety_followup"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        return perform(safety.followup(conversation(tracker), database()), dispatcher, tracker.current_slot_values())
+class ActionSafetyFollowup(TurnAction):
+    action_name = "action_safety_followup"
+    turn = staticmethod(safety.followup)
 
 
-class ActionRequestHuman(Action):
-    def name(self) -> str:
-        return "action_request_human"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        return perform(safety.request_human(conversation(tracker), database()), dispatcher, tracker.current_slot_values())
+class ActionRequestHuman(TurnAction):
+    action_name = "action_request_human"
+    turn = staticmethod(safety.request_human)

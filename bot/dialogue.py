@@ -1,6 +1,6 @@
 """What a turn of conversation decides, in plain Python.
 
-Concern modules (``bot.reflection.journey``, ``bot.safety.conversation`` …)
+Concern modules (``bot.reflection.form``, ``bot.safety.conversation`` …)
 take a :class:`Conversation` (what the person said plus the current slots)
 and return a :class:`Turn`: the responses to send, by name, and the slots to
 set. ``actions/`` turns a ``Turn`` into Rasa events; nothing here imports Rasa.

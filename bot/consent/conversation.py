@@ -1,4 +1,4 @@
-"""Consent turns: grant, decline/withdraw; saving what waited for a "yes"."""
+"""Consent turns: grant, decline/withdraw (``bot.reflection.pending`` saves what waited for a "yes")."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import logging
 
 from bot.consent import store
 from bot.dialogue import Conversation, Turn
-from bot.reflection.journey import pending_answers, save_pending
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -20,14 +19,7 @@ def grant(conv: Conversation, db: Database) -> Turn:
     except Exception:
         log.exception("could not record consent for %s", conv.participant_id)
         return Turn().say("utter_storage_problem").set(pending_question=None)
-    turn = Turn().say("utter_consent_thanks").set(consent="granted", pending_question=None)
-    if pending_answers(conv):
-        try:
-            turn.extend(save_pending(conv, db))
-        except Exception:
-            log.exception("could not save pending reflections for %s", conv.participant_id)
-            turn.say("utter_storage_problem")
-    return turn
+    return Turn().say("utter_consent_thanks").set(consent="granted", pending_question=None)
 
 
 def withdraw(conv: Conversation, db: Database) -> Turn:

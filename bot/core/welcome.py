@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.consent.store import has_consented
 from bot.dialogue import Conversation, Turn, attempt
 from bot.reflection import store as reflection_store
-from bot.reflection.journey import _label, theme_menu
+from bot.reflection.menu import label, theme_menu
 from bot.storage.db import Database
 from bot.storage.models import Participant
 
@@ -48,7 +48,7 @@ def session_start(conv: Conversation, db: Database) -> Turn:
     turn.say("utter_welcome_back")
     last = attempt(reflection_store.last_session, db, conv.participant_id, default=None, what="read the last session")
     if last:
-        turn.say("utter_welcome_back_theme", theme_label=_label(last.theme))
+        turn.say("utter_welcome_back_theme", theme_label=label(last.theme))
     turn.say("utter_what_i_am_not")
     consented = attempt(has_consented, db, conv.participant_id, default=False, what="read consent")
     turn.set(consent="granted" if consented else "declined")

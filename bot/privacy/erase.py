@@ -14,7 +14,15 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 
 from bot.storage.db import Database
-from bot.storage.models import CheckIn, ConsentEvent, Erasure, Escalation, Participant, Reflection, ReflectionSession
+from bot.storage.models import (
+    CheckIn,
+    ConsentEvent,
+    Erasure,
+    Escalation,
+    Participant,
+    Reflection,
+    ReflectionSession,
+)
 
 #: Children before parents (foreign keys).
 _TABLES = (

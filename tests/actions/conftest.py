@@ -19,7 +19,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.config import get_settings
 from bot.storage import Database, reset_databases
-from tests.actions.support import PROGRAMMES_FILE, TEST_TARGET, db, db_template  # noqa: F401 (fixtures)
+from tests.actions.support import (  # noqa: F401 (fixtures)
+    PROGRAMMES_FILE,
+    TEST_TARGET,
+    db,
+    db_template,
+)
 
 TrackerFactory = Callable[..., Tracker]
 

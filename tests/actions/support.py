@@ -6,9 +6,9 @@ every test directory builds conversations and databases the same way.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Iterator
-import dataclasses
 from pathlib import Path
 from typing import Any
 

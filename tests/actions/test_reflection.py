@@ -17,7 +17,7 @@ from actions.reflection import (
     ValidateReflectionForm,
 )
 from bot.reflection import store
-from bot.reflection.journey import ASKED, DONE
+from bot.reflection.form import ASKED, DONE
 from tests.actions.support import consent, responses, save
 
 ALL_ACTIONS = [

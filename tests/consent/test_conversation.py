@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.consent import conversation as consent_turns
 from bot.consent import store as consent_store
-from bot.reflection import journey, store
+from bot.reflection import form, pending, store
 from bot.storage.models import ConsentEvent, Participant
 from tests.actions.support import make_conversation, programme, unmigrated_database
 
@@ -72,13 +72,13 @@ def test_grant_after_decline_records_again(db):
 def test_granting_later_saves_the_pending_answers(db):
     consent_turns.withdraw(make_conversation(), db)
     slots = {"theme": "hope", "reflection_step": 0.0, "consent": "declined"}
-    first = journey.handle_answer(make_conversation(text="My dog", slots=slots), db, {})
+    first = form.handle_answer(make_conversation(text="My dog", slots=slots), db, {})
     slots = {**slots, **first.slots}
-    second = journey.handle_answer(make_conversation(text="Sunday walks", slots=slots), db, {})
+    second = form.handle_answer(make_conversation(text="Sunday walks", slots=slots), db, {})
     slots = {**slots, **second.slots}
     assert store.list_reflections(db, "person-1") == []
 
-    turn = consent_turns.grant(make_conversation(slots=slots), db)
+    turn = pending.grant(make_conversation(slots=slots), db)  # consent, then what waited for it
 
     assert turn.responses == ["utter_consent_thanks", "utter_consent_pending_saved"]
     assert [a["saved"] for a in turn.slots["reflection_answers"]] == [True, True]
@@ -118,6 +118,6 @@ def test_nothing_is_saved_after_a_withdrawal_that_failed_to_record(db, monkeypat
     assert withdrawn.slots["consent"] == "declined"
 
     slots = {"theme": "hope", "reflection_step": 0.0, "consent": "declined"}
-    journey.handle_answer(make_conversation(text="something private", slots=slots), db, {})
+    form.handle_answer(make_conversation(text="something private", slots=slots), db, {})
 
     assert store.list_reflections(db, "person-1") == []

@@ -233,7 +233,7 @@ def test_delete_everything_leaves_only_a_content_free_audit_row(restory, respons
 
     sender = new_sender("erase")
     for text in ("hi", "yes", "a rough day", "hope"):
-        reply = restory.say(sender, text)
+        restory.say(sender, text)
     restory.say(sender, "my sister bernadette and her allotment")
     before = tracker_rows(restory.db_url, sender)
     asked = restory.say(sender, "delete everything about me")

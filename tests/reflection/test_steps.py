@@ -1,12 +1,12 @@
-"""The reflection journey turn by turn: ``bot.reflection.journey`` on a real database."""
+"""The reflection journey turn by turn (``bot.reflection`` menu, checkin, form, pending) on a real database."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
-from bot.reflection import journey, store
-from bot.reflection.journey import ASKED, DONE, GRANTED
+from bot.reflection import checkin, form, menu, pending, store
+from bot.reflection.form import ASKED, DONE, GRANTED
 from bot.reflection.words import MAX_ANSWER_CHARS
 from bot.storage.models import CheckIn, ReflectionSession
 from tests.actions.support import (
@@ -37,7 +37,7 @@ def test_handle_answer_saves_with_consent(db):
     consent(db)
     conv = make_conversation(text="  My dog   keeps me going 🐕 ", slots=hope(0))
 
-    turn = journey.handle_answer(conv, db, PROMPT_TEXTS)
+    turn = form.handle_answer(conv, db, PROMPT_TEXTS)
 
     assert turn.responses == ["utter_reflect_back"]
     assert turn.says[0].vars == {"person_words": "My dog keeps me going 🐕"}
@@ -72,7 +72,7 @@ def test_handle_answer_joins_the_current_session(db):
     first = save(db, theme="hope", prompt_key="hope_keeps_going")
     conv = make_conversation(text="Sunday walks", slots=hope(1, reflection_session_id=float(first.session_id)))
 
-    turn = journey.handle_answer(conv, db, PROMPT_TEXTS)
+    turn = form.handle_answer(conv, db, PROMPT_TEXTS)
 
     assert turn.slots["reflection_session_id"] == float(first.session_id)
     assert [r["session_id"] for r in store.list_reflections(db, "person-1")] == [first.session_id] * 2
@@ -83,7 +83,7 @@ def test_handle_answer_without_consent_keeps_the_answer_unsaved(db):
     previous = {"key": "hope_keeps_going", "text": "x", "strength": True, "theme": "hope", "saved": False}
     conv = make_conversation(text="A lighter day", slots=hope(1, reflection_answers=[previous]))
 
-    turn = journey.handle_answer(conv, db, PROMPT_TEXTS)
+    turn = form.handle_answer(conv, db, PROMPT_TEXTS)
 
     assert turn.responses == ["utter_reflect_back"]
     assert store.list_reflections(db, "person-1") == []
@@ -99,7 +99,7 @@ def test_handle_answer_skip_advances_without_saving(db, text, intent):
     consent(db)
     conv = make_conversation(text=text, intent=intent, slots=hope(0))
 
-    turn = journey.handle_answer(conv, db, PROMPT_TEXTS)
+    turn = form.handle_answer(conv, db, PROMPT_TEXTS)
 
     assert turn.responses == ["utter_prompt_skipped"]
     assert turn.slots == {"reflection_step": 1.0, "reflection_permission": None, "reflection_answer": None, **SETTLED}
@@ -111,7 +111,7 @@ def test_handle_answer_deep_prompt_permission_yes_grants_without_saving(db, text
     consent(db)
     conv = make_conversation(text=text, intent=intent, slots=hope(2, reflection_permission=ASKED))
 
-    turn = journey.handle_answer(conv, db, PROMPT_TEXTS)
+    turn = form.handle_answer(conv, db, PROMPT_TEXTS)
 
     assert turn.responses == []
     assert turn.slots == {"reflection_answer": None, "reflection_permission": GRANTED}
@@ -123,7 +123,7 @@ def test_handle_answer_deep_prompt_permission_no_skips_it(db, text, intent):
     consent(db)
     conv = make_conversation(text=text, intent=intent, slots=hope(2, reflection_permission=ASKED))
 
-    turn = journey.handle_answer(conv, db, PROMPT_TEXTS)
+    turn = form.handle_answer(conv, db, PROMPT_TEXTS)
 
     assert turn.responses == ["utter_permission_declined"]
     assert turn.slots == {"reflection_step": 3.0, "reflection_permission": None, "reflection_answer": None}
@@ -135,7 +135,7 @@ def test_handle_answer_deep_prompt_answered_straight_away_is_saved(db):
     text = "That I care about being listened to"
     conv = make_conversation(text=text, slots=hope(2, reflection_permission=ASKED))
 
-    turn = journey.handle_answer(conv, db, PROMPT_TEXTS)
+    turn = form.handle_answer(conv, db, PROMPT_TEXTS)
 
     assert turn.responses == ["utter_reflect_back"]
     assert turn.slots["reflection_permission"] is None
@@ -146,7 +146,7 @@ def test_handle_answer_deep_prompt_answer_after_permission_is_saved(db):
     consent(db)
     conv = make_conversation(text="no one listened, so I value being heard", slots=hope(2, reflection_permission=GRANTED))
 
-    turn = journey.handle_answer(conv, db, PROMPT_TEXTS)
+    turn = form.handle_answer(conv, db, PROMPT_TEXTS)
 
     assert turn.responses == ["utter_reflect_back"]
     assert [r["text"] for r in store.list_reflections(db, "person-1")] == ["no one listened, so I value being heard"]
@@ -161,7 +161,7 @@ def test_handle_answer_deep_prompt_long_answer_tagged_deny_is_kept(db):
     text = "No one ever listened to me back then, and it tells me I value being heard and being believed"
     conv = make_conversation(text=text, intent="deny", slots=hope(2, reflection_permission=ASKED))
 
-    turn = journey.handle_answer(conv, db, PROMPT_TEXTS)
+    turn = form.handle_answer(conv, db, PROMPT_TEXTS)
 
     assert turn.responses == ["utter_reflect_back"]
     assert [r["text"] for r in store.list_reflections(db, "person-1")] == [text]
@@ -171,7 +171,7 @@ def test_handle_answer_deep_prompt_long_answer_tagged_deny_is_kept(db):
 def test_handle_answer_last_prompt_completes_the_form(db, theme, last_step):
     conv = make_conversation(text="one small step", slots={"theme": theme, "reflection_step": float(last_step)})
 
-    turn = journey.handle_answer(conv, db, {})
+    turn = form.handle_answer(conv, db, {})
 
     assert turn.responses == ["utter_reflect_back"]
     assert turn.slots["reflection_answer"] == DONE
@@ -181,12 +181,12 @@ def test_handle_answer_last_prompt_completes_the_form(db, theme, last_step):
 def test_handle_answer_last_prompt_skipped_completes_the_form(db):
     conv = make_conversation(text="skip", intent="skip", slots=hope(3))
 
-    assert journey.handle_answer(conv, db, {}).slots["reflection_answer"] == DONE
+    assert form.handle_answer(conv, db, {}).slots["reflection_answer"] == DONE
 
 
 @pytest.mark.parametrize("slots", [{"theme": None}, {"theme": "hope", "reflection_step": 9.0}])
 def test_handle_answer_with_nothing_to_ask_completes_the_form(db, slots):
-    turn = journey.handle_answer(make_conversation(text="hello", slots=slots), db, {})
+    turn = form.handle_answer(make_conversation(text="hello", slots=slots), db, {})
 
     assert turn.responses == []
     assert turn.slots == {"reflection_answer": DONE}
@@ -196,7 +196,7 @@ def test_handle_answer_with_nothing_to_ask_completes_the_form(db, slots):
 def test_handle_answer_empty_text_asks_again(db, text):
     consent(db)
 
-    turn = journey.handle_answer(make_conversation(text=text, slots=hope(1)), db, {})
+    turn = form.handle_answer(make_conversation(text=text, slots=hope(1)), db, {})
 
     assert turn.responses == ["utter_empty_answer"]
     assert turn.slots == {"reflection_answer": None}
@@ -207,7 +207,7 @@ def test_handle_answer_too_long_is_truncated_and_said_so(db):
     consent(db)
     text = "a" * (MAX_ANSWER_CHARS + 500)
 
-    turn = journey.handle_answer(make_conversation(text=text, slots=hope(0)), db, {})
+    turn = form.handle_answer(make_conversation(text=text, slots=hope(0)), db, {})
 
     assert turn.responses == ["utter_answer_too_long", "utter_reflect_back"]
     assert turn.says[0].vars == {"max_chars": "20,000"}
@@ -219,7 +219,7 @@ def test_handle_answer_too_long_is_truncated_and_said_so(db):
 def test_handle_answer_storage_failure_is_told_not_raised(tmp_path):
     broken = unmigrated_database(tmp_path)
 
-    turn = journey.handle_answer(make_conversation(text="my friends", slots=hope(0)), broken, {})
+    turn = form.handle_answer(make_conversation(text="my friends", slots=hope(0)), broken, {})
 
     assert turn.responses == ["utter_storage_problem", "utter_reflect_back"]
     assert turn.slots["reflection_answers"][0]["saved"] is False
@@ -241,7 +241,7 @@ def test_handle_answer_storage_failure_is_told_not_raised(tmp_path):
     ids=["first", "deep-asks-permission", "deep-granted", "finished"],
 )
 def test_ask_next(slots, responses, set_slots):
-    turn = journey.ask_next(make_conversation(slots=slots))
+    turn = form.ask_next(make_conversation(slots=slots))
 
     assert turn.responses == responses
     assert turn.slots == set_slots
@@ -265,7 +265,7 @@ STARTED = {
 def test_start_reflection_with_a_chosen_theme(db, theme, label):
     conv = make_conversation(intent="choose_theme", entities=[{"entity": "theme", "value": theme}])
 
-    turn = journey.start_reflection(conv, db)
+    turn = menu.start_reflection(conv, db)
 
     assert turn.responses == ["utter_theme_chosen"]
     assert turn.says[0].vars == {"theme_label": label}
@@ -282,7 +282,7 @@ def test_start_reflection_with_a_chosen_theme(db, theme, label):
     ids=["unknown-theme", "no-entity", "you-choose"],
 )
 def test_start_reflection_chooses_for_you(db, intent, entities):
-    turn = journey.start_reflection(make_conversation(intent=intent, entities=entities), db)
+    turn = menu.start_reflection(make_conversation(intent=intent, entities=entities), db)
 
     assert turn.responses == ["utter_theme_chosen_for_you"]
     assert turn.slots["theme"] in ("connectedness", "hope", "identity", "meaning", "empowerment")
@@ -294,7 +294,7 @@ def test_start_reflection_theme_not_offered_by_the_programme(db):
         intent="choose_theme", entities=[{"entity": "theme", "value": "meaning"}], prog=limited_programme()
     )
 
-    turn = journey.start_reflection(conv, db)
+    turn = menu.start_reflection(conv, db)
 
     assert turn.responses == ["utter_theme_not_offered", "utter_theme_chosen_for_you"]
     assert turn.slots["theme"] in ("hope", "identity")
@@ -305,7 +305,7 @@ def test_start_reflection_chooses_a_theme_not_visited_lately(db):
     save(db, theme="hope", prompt_key="hope_keeps_going")
     conv = make_conversation(intent="choose_for_me", prog=limited_programme())
 
-    turn = journey.start_reflection(conv, db)
+    turn = menu.start_reflection(conv, db)
 
     assert turn.slots["theme"] == "identity"
 
@@ -316,7 +316,7 @@ def test_start_reflection_continue_previous_resumes_after_the_last_answer(db):
     save(db, theme="identity", prompt_key="identity_strength", session_id=first.session_id)
     store.finish_session(db, first.session_id, "stopped")
 
-    turn = journey.start_reflection(make_conversation(intent="continue_previous"), db)
+    turn = menu.start_reflection(make_conversation(intent="continue_previous"), db)
 
     assert turn.responses == ["utter_continuing"]
     assert turn.says[0].vars == {"theme_label": "identity"}
@@ -335,7 +335,7 @@ def test_start_reflection_continue_previous_with_nothing_to_continue(db, answere
     for key in answered:
         session_id = save(db, theme="hope", prompt_key=key, session_id=session_id).session_id
 
-    turn = journey.start_reflection(make_conversation(intent="continue_previous"), db)
+    turn = menu.start_reflection(make_conversation(intent="continue_previous"), db)
 
     assert turn.responses == ["utter_nothing_to_continue", "utter_theme_chosen"]
     assert turn.slots["reflection_step"] == 0.0
@@ -346,7 +346,7 @@ def test_start_reflection_continue_previous_with_nothing_to_continue(db, answere
 
 
 def test_theme_menu_offers_the_programme_themes_and_you_choose(db):
-    turn = journey.theme_menu(make_conversation(prog=limited_programme()), db)
+    turn = menu.theme_menu(make_conversation(prog=limited_programme()), db)
 
     assert turn.responses == ["utter_ask_theme"]
     buttons = turn.says[1].buttons
@@ -365,7 +365,7 @@ def test_theme_menu_offers_continue_for_an_unfinished_session(db, status, offere
     saved = save(db, theme="hope", prompt_key="hope_keeps_going")
     store.finish_session(db, saved.session_id, status)
 
-    buttons = journey.theme_menu(make_conversation(), db).says[1].buttons
+    buttons = menu.theme_menu(make_conversation(), db).says[1].buttons
 
     assert ({"title": "Continue where I left off", "payload": "/continue_previous"} in buttons) is offered
 
@@ -387,7 +387,7 @@ def test_closing_quotes_the_person_and_completes_a_saved_session(db):
     ]
     conv = make_conversation(slots=hope(4, reflection_answers=answers, reflection_session_id=float(saved.session_id)))
 
-    turn = journey.closing(conv, db)
+    turn = form.closing(conv, db)
 
     assert turn.responses == [
         "utter_closing_summary",
@@ -406,7 +406,7 @@ def test_closing_quotes_the_person_and_completes_a_saved_session(db):
 def test_closing_offers_to_save_when_nothing_was_saved(db):
     conv = make_conversation(slots=hope(4, reflection_answers=[answer("hope_next", "<b>Paint</b> again", False)]))
 
-    turn = journey.closing(conv, db)
+    turn = form.closing(conv, db)
 
     assert turn.responses == [
         "utter_closing_summary",
@@ -418,7 +418,7 @@ def test_closing_offers_to_save_when_nothing_was_saved(db):
 
 
 def test_closing_without_answers(db):
-    turn = journey.closing(make_conversation(slots=hope(4)), db)
+    turn = form.closing(make_conversation(slots=hope(4)), db)
 
     assert turn.responses == ["utter_closing_no_answers", "utter_closing_grounding", "utter_how_to_come_back"]
 
@@ -426,7 +426,7 @@ def test_closing_without_answers(db):
 def test_closing_storage_failure_is_told(tmp_path):
     conv = make_conversation(slots=hope(4, reflection_answers=[answer("hope_next", "x", True)], reflection_session_id=3.0))
 
-    turn = journey.closing(conv, unmigrated_database(tmp_path))
+    turn = form.closing(conv, unmigrated_database(tmp_path))
 
     assert turn.responses[:2] == ["utter_closing_summary", "utter_storage_problem"]
 
@@ -445,7 +445,7 @@ def test_stop(db, answers, responses):
     saved = save(db)
     conv = make_conversation(slots=hope(1, reflection_answers=answers, reflection_session_id=float(saved.session_id)))
 
-    turn = journey.stop(conv, db)
+    turn = form.stop(conv, db)
 
     assert turn.responses == responses
     assert turn.slots == {"reflection_answer": None, "requested_slot": None, **SETTLED}
@@ -457,7 +457,7 @@ def test_change_topic_stops_the_session_and_offers_themes(db):
     saved = save(db)
     conv = make_conversation(slots=hope(1, reflection_session_id=float(saved.session_id)))
 
-    turn = journey.change_topic(conv, db)
+    turn = form.change_topic(conv, db)
 
     assert turn.responses == ["utter_change_topic", "utter_ask_theme"]
     assert turn.says[2].buttons[-1] == {"title": "Continue where I left off", "payload": "/continue_previous"}
@@ -475,7 +475,7 @@ def test_change_topic_stops_the_session_and_offers_themes(db):
 
 
 def test_look_back_with_nothing_saved(db):
-    turn = journey.look_back(make_conversation(), db)
+    turn = form.look_back(make_conversation(), db)
 
     assert turn.responses == ["utter_look_back_none", "utter_ask_theme"]
 
@@ -486,7 +486,7 @@ def test_look_back_shows_the_three_most_recent(db):
     for key, text in [("a", "oldest"), ("b", "second"), ("c", "third <i>x</i>"), ("d", "newest 🌱")]:
         session_id = save(db, prompt_key=f"hope_{key}", text=text, session_id=session_id).session_id
 
-    turn = journey.look_back(make_conversation(), db)
+    turn = form.look_back(make_conversation(), db)
 
     assert turn.responses == [
         "utter_look_back_intro",
@@ -525,9 +525,9 @@ def _checkins(db):
 def test_handle_checkin_parses_a_score(db, text, score):
     consent(db)
 
-    turn = journey.handle_checkin(make_conversation(text=text), db)
+    turn = checkin.handle_checkin(make_conversation(text=text), db)
 
-    hard_day = score is not None and score <= journey.HARD_DAY_MAX
+    hard_day = score is not None and score <= checkin.HARD_DAY_MAX
     assert turn.responses == ["utter_checkin_hard_day" if hard_day else "utter_checkin_thanks"]
     assert turn.slots == {"checkin": text, **SETTLED}
     assert _checkins(db) == [(score, text)]
@@ -537,7 +537,7 @@ def test_handle_checkin_parses_a_score(db, text, score):
 def test_handle_checkin_skip(db, text, intent):
     consent(db)
 
-    turn = journey.handle_checkin(make_conversation(text=text, intent=intent), db)
+    turn = checkin.handle_checkin(make_conversation(text=text, intent=intent), db)
 
     assert turn.responses == ["utter_checkin_skipped"]
     assert turn.slots == {"checkin": "skipped", **SETTLED}
@@ -545,14 +545,14 @@ def test_handle_checkin_skip(db, text, intent):
 
 
 def test_handle_checkin_without_consent_stores_nothing(db):
-    turn = journey.handle_checkin(make_conversation(text="5"), db)
+    turn = checkin.handle_checkin(make_conversation(text="5"), db)
 
     assert turn.responses == ["utter_checkin_thanks"]
     assert _checkins(db) == []
 
 
 def test_handle_checkin_storage_failure_is_told(tmp_path):
-    turn = journey.handle_checkin(make_conversation(text="5"), unmigrated_database(tmp_path))
+    turn = checkin.handle_checkin(make_conversation(text="5"), unmigrated_database(tmp_path))
 
     assert turn.responses == ["utter_storage_problem"]
     assert turn.slots == {"checkin": "5", **SETTLED}
@@ -568,7 +568,7 @@ def test_save_pending_saves_unsaved_answers_after_consent(db):
         answer("hope_lighter_day", "Sunday", False),
     ]
 
-    turn = journey.save_pending(make_conversation(slots=hope(2, reflection_answers=answers)), db)
+    turn = pending.save_pending(make_conversation(slots=hope(2, reflection_answers=answers)), db)
 
     assert turn.responses == ["utter_consent_pending_saved"]
     assert [a["saved"] for a in turn.slots["reflection_answers"]] == [True, True]
@@ -584,7 +584,7 @@ def test_save_pending_with_nothing_pending(db):
     consent(db)
     conv = make_conversation(slots=hope(2, reflection_answers=[answer("hope_keeps_going", "x", True)]))
 
-    turn = journey.save_pending(conv, db)
+    turn = pending.save_pending(conv, db)
 
     assert turn.responses == []
     assert turn.slots == {}
@@ -592,6 +592,6 @@ def test_save_pending_with_nothing_pending(db):
 
 
 def test_stop_after_a_disclosure_keeps_the_contacts_in_view(db):
-    turn = journey.stop(make_conversation(text="stop", intent="stop", slots={"safety_check": "open"}), db)
+    turn = form.stop(make_conversation(text="stop", intent="stop", slots={"safety_check": "open"}), db)
 
     assert turn.responses == ["utter_stopped", "utter_safety_contacts"]
