@@ -163,16 +163,21 @@ def closing(conv: Conversation, db: Database) -> Turn:
     return turn.set(reflection_answer=None, reflection_step=0.0, pending_question=None)
 
 
-def stop(conv: Conversation, db: Database) -> Turn:
-    """Stop honoured at once; say what was and wasn't saved."""
-    turn = Turn().say("utter_stopped")
-    answers = conv.slot("reflection_answers", [])
+def _mark_stopped(conv: Conversation, db: Database) -> None:
+    """The reflection session, if one was saved, ends as "stopped" (a failure is logged)."""
     session_id = conv.slot("reflection_session_id")
     if session_id:
         try:
             store.finish_session(db, int(session_id), "stopped")
         except Exception:
             log.exception("could not mark session %s stopped", session_id)
+
+
+def stop(conv: Conversation, db: Database) -> Turn:
+    """Stop honoured at once; say what was and wasn't saved."""
+    turn = Turn().say("utter_stopped")
+    answers = conv.slot("reflection_answers", [])
+    _mark_stopped(conv, db)
     if any(a.get("saved") for a in answers):
         turn.say("utter_stopped_saved")
     elif answers:
@@ -187,12 +192,7 @@ def stop(conv: Conversation, db: Database) -> Turn:
 
 
 def change_topic(conv: Conversation, db: Database) -> Turn:
-    session_id = conv.slot("reflection_session_id")
-    if session_id:
-        try:
-            store.finish_session(db, int(session_id), "stopped")
-        except Exception:
-            log.exception("could not mark session %s stopped", session_id)
+    _mark_stopped(conv, db)
     turn = Turn().say("utter_change_topic").set(
         reflection_answer=None, requested_slot=None, theme=None, reflection_session_id=None, **settled()
     )

@@ -28,32 +28,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     read.set_defaults(func=_read)
 
 
-def _rules(args: argparse.Namespace) -> int:
-    from bot.understanding.rules import RULES_FILE, render, write
+def _generated(module_name: str, command: str, check: bool) -> int:
+    """Write a generated file, or (``--check``) say whether it is current."""
+    import importlib
 
-    if args.check:
-        current = RULES_FILE.read_text(encoding="utf-8") if RULES_FILE.exists() else ""
-        if current != render():
-            print(f"{RULES_FILE} is out of date: run `python -m bot understanding rules`")
+    module = importlib.import_module(module_name)
+    path = module.RULES_FILE if hasattr(module, "RULES_FILE") else module.NLU_FILE
+    if check:
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != module.render():
+            print(f"{path} is out of date: run `python -m bot understanding {command}`")
             return 1
-        print(f"{RULES_FILE} is up to date")
+        print(f"{path} is up to date")
         return 0
-    print(f"wrote {write()}")
+    print(f"wrote {module.write()}")
     return 0
+
+
+def _rules(args: argparse.Namespace) -> int:
+    return _generated("bot.understanding.rules", "rules", args.check)
 
 
 def _nlu(args: argparse.Namespace) -> int:
-    from bot.understanding.nlu import NLU_FILE, render, write
-
-    if args.check:
-        current = NLU_FILE.read_text(encoding="utf-8") if NLU_FILE.exists() else ""
-        if current != render():
-            print(f"{NLU_FILE} is out of date: run `python -m bot understanding nlu`")
-            return 1
-        print(f"{NLU_FILE} is up to date")
-        return 0
-    print(f"wrote {write()}")
-    return 0
+    return _generated("bot.understanding.nlu", "nlu", args.check)
 
 
 def _read(args: argparse.Namespace) -> int:

@@ -65,6 +65,12 @@ COMMANDS: tuple[Command, ...] = (
         label="stop for today",
         also=("goodbye",),
         grammar=_g(
+            r"(?:im |i am |)(?:going to|gonna|i will|ill|will) (?:stop|leave it|finish|end) (?:here|now|there|for (?:today|now|tonight))(?: .{0,20})?",
+            r"(?:i think |)(?:ill |i will |lets |)(?:leave|call) it (?:there|a day|a night)(?: (?:for (?:today|now|tonight)|thanks|thank you|if thats (?:ok|okay|alright)(?: with you)?))*",
+            r"close (?:this|it)(?: down)?(?: now| please)?",
+            r"(?:im|i am) off(?: now)?(?: (?:night|bye|cya|x+))?",
+            r"(?:gotta|got to|have to|need to) dash|dash",
+            r"(?:thats|that is) enough for (?:today|tonight|now)(?: .{0,15})?",
             r"(?:im |i am |)(?:logging|signing|heading|going|checking) (?:off|out)(?: now| for (?:now|today|tonight))?",
             r"(?:log|sign) me (?:out|off)(?: please| pls| now)?",
             r"(?:i )?(?:need|have|got|gotta) to (?:head|head off|run|dash|leave)(?: off)?(?: now| sorry)?",
@@ -86,6 +92,11 @@ COMMANDS: tuple[Command, ...] = (
         in_form=FORM,
         label="skip this question",
         grammar=_g(
+            r"skp|move on|lets move on|can we move on",
+            r"(?:(?:give|ask) me |can i have |can you ask me |)(?:another|a different|a new) (?:q|question|one)(?: please| pls)?",
+            r"(?:can we |lets |)jump past (?:this|that)(?: one| question)?",
+            r"(?:(?:ill|i will|lets|can we) )?leave (?:that|this|it)(?: one| question)?(?: if thats (?:ok|okay|alright))?",
+            r"(?:id |)rather not (?:answer|say) (?:this|that)(?: one| question)?",
             r"(?:id|i would|i d) (?:rather|prefer) not (?:to )?(?:answer|say|do) (?:this|that|it)(?: one| question)?",
             r"(?:can we |lets |)skip (?:to )?(?:the )?next(?: one| question)?",
             r"(?:(?:give me|can i have|can we do) )?(?:a )?different question(?: please| pls)?",
@@ -109,6 +120,10 @@ COMMANDS: tuple[Command, ...] = (
         in_form=LEAVE,
         label="change topic",
         grammar=_g(
+            rf"{_I_WANT}?(?:pick|choose|do|try|have) a different (?:area|topic|theme|one|subject)(?: to think about| to talk about)?",
+            r"chnage (?:the )?(?:subject|topic|theme)|change the subject",
+            rf"{_I_WANT}?(?:move|go) on to something (?:about|on|else about) \\w+",
+            r"(?:this|the) (?:topic|theme|subject|one) (?:isnt|is not|doesnt|does not|aint) (?:for me|working|doing it for me)(?: today| right now)?",
             rf"{_I_WANT}(?:talk about|do|try|switch to|go to|move to) .{{1,40}} instead",
             r"(?:.{0,40} )?(?:can we switch|can we change (?:it|this|topic|topics|the topic)|something else|a different topic|another topic)",
             rf"{_I_WANT}?(?:talk about|do|try|switch to|move to|go to|go on to|have) (?:something|anything|somewhere) (?:else|different)(?: instead)?",
@@ -128,6 +143,12 @@ COMMANDS: tuple[Command, ...] = (
         in_form=ASIDE,
         label="see what I can do",
         grammar=_g(
+            r"(?:erm |um |so |)what (?:happens|do i do) now",
+            r"what are (?:my|the) options",
+            r"what can i (?:type|say|write|do|put) (?:in )?(?:here|this)?",
+            r"what commands (?:are there|do you have|can i use)",
+            r"(?:can you |please |)explain (?:this|it|how this works)(?: to me)?(?: .{0,50})?",
+            r"what (?:does|do) (?:it|this|you) do",
             r"(?:can you |could you |please |)tell me what i (?:can|should|could) (?:say|type|do|write|ask)",
             r"what am i (?:meant|supposed|expected) to (?:write|put|say|do|type|answer)(?: here)?",
             r"(?:explain|tell me) (?:how (?:this|it) works|what (?:this|it) is|what to do)(?: please| pls)?",
@@ -155,6 +176,10 @@ COMMANDS: tuple[Command, ...] = (
         in_form=ASIDE,
         label="hear what I save",
         grammar=_g(
+            r"(?:do|does|will) (?:you|u|it|this) (?:save|store|keep|record) (?:this|it|my|what|stuff|this stuff)(?: .{0,15})?",
+            r"(?:is|will) my \\w+(?: \\w+)? (?:going to |gonna |be able to |)(?:see|read) (?:this|it|my answers|what i write)",
+            r"what (?:info|information|data|stuff) (?:have you got|do you have|you got) (?:on|about) me",
+            r"is (?:this|it) (?:confidential|private)(?: .{0,40})?",
             r"(?:does|do|will|can) (?:my )?(?:key ?worker|worker|therapist|counsellor|counselor|doctor|staff|peer worker|the team|anyone|anybody|someone) (?:get to )?(?:see|read|look at) (?:these|this|my answers|what i (?:write|say|type)|them|it)(?: .{0,15})?",
             r"(?:what|wat) happens to (?:what i (?:type|write|say)|my (?:answers|words|data|reflections)|this)(?: .{0,15})?",
             r"what (?:data|info|information|stuff) (?:do|will|did) you (?:keep|have|hold|store|save|collect)(?: (?:on|about) me)?",
@@ -173,6 +198,10 @@ COMMANDS: tuple[Command, ...] = (
         in_form=ASIDE,
         label="look back at what you saved",
         grammar=_g(
+            r"(?:show me |see |display |open |)(?:my |the |)(?:history|past entries|old entries|old stuff|previous entries)(?: please| pls)?",
+            rf"{_I_WANT}?(?:show|read|see) (?:me )?(?:back )?(?:everything|all|what) i(?:ve| have) (?:written|said|typed|put)(?: so far| before| here)?",
+            rf"{_I_WANT}?read back (?:my |the |)(?:old |previous |past |)(?:stuff|answers|reflections|entries|notes)",
+            r"(?:what|wat|wht) did i (?:say|write|put|type) (?:yesterday|last time|before|last week|earlier|the other day)",
             r"what (?:were|are|was) my (?:old |previous |past |last |earlier |)(?:answers|reflections|answer|reflection)(?: (?:from before|from last time|last time|before|again))?",
             rf"(?:remind me|show me|tell me) (?:what|wat) i (?:said|wrote|put|typed|answered){_TAIL}(?: (?:session|time|week))?",
             r"what did i (?:say|write|put|answer|type|save) (?:last|in the last|the last|previous|earlier) (?:session|time|week|chat)",
@@ -191,6 +220,8 @@ COMMANDS: tuple[Command, ...] = (
         label="delete your saved reflections",
         sets={"pending_question": "delete"},
         grammar=_g(
+            r"i want (?:my|the) (?:reflections|answers|entries) (?:deleted|removed|gone|erased|wiped)(?: .{0,15})?",
+            r"(?:can you |please |)take (?:my|the) (?:answers|reflections|entries|stuff) (?:off|down|away)(?: .{0,15})?",
             rf"{_I_WANT}?(?:dlete|delet|deleet|delte|del) (?:my |the |all my |)(?:reflections|answers|entries|stuff){_TAIL}",
             rf"{_I_WANT}?(?:delete|remove|erase|wipe|clear|get rid of) (?:the |my |all the |)(?:stuff|things|answers|reflections|words|entries) i (?:wrote|gave|said|typed|put|saved)(?: (?:in my reflections|here|before|earlier|so far))?",
             r"(?:can|could) (?:my|the) (?:answers|reflections|entries) be (?:deleted|removed|erased|wiped)",
@@ -207,6 +238,10 @@ COMMANDS: tuple[Command, ...] = (
         label="delete everything about you",
         sets={"pending_question": "delete_everything"},
         grammar=_g(
+            r"(?:please |)(?:permanently |completely |)(?:delete|clear|remove|wipe|erase|get rid of) (?:it all|every (?:single |last |)(?:thing|bit)|all of it|every last bit)(?: .{0,30})?",
+            r"forget (?:i was (?:ever )?here|i ever (?:came|was here)|this ever happened)",
+            r"(?:i want |)(?:every trace of me|all trace of me|my whole account|my entire account|my account) (?:deleted|removed|gone|erased|wiped)(?: .{0,20})?",
+            r"(?:please |)(?:permanently |completely |)(?:delete|remove|erase|wipe) (?:all |)(?:my |)(?:data|details|info|information)(?: .{0,20})?",
             rf"{_I_WANT}(?:forget (?:me|everything|about me|everything about me|all about me|i exist)|(?:delete|erase|wipe) (?:everything|it all|all of it))(?: .{{0,20}})?",
             rf"{_I_WANT}?(?:delete|remove|erase|clear|wipe|nuke|destroy|purge|scrub) (?:all |the whole |everything |)(?:of )?(?:my |this |the |)(?:whole |entire |)(?:details|data|history|stuff|lot|conversation|chat|account|info|information|messages|records)(?: and (?:all |)(?:my |the |this |)(?:whole |)(?:details|data|history|stuff|conversation|chat|account|info|information|messages|records|everything))*(?: (?:all of it|completely|entirely|too))*{_TAIL}",
             r"(?:remove|delete|erase|wipe) me (?:completely|entirely|from (?:this|here|the system|your system|everything))",
@@ -223,6 +258,10 @@ COMMANDS: tuple[Command, ...] = (
         label="stop saving",
         sets={"pending_question": None},
         grammar=_g(
+            r"(?:from now on |)nothing (?:gets|should get|is to be|to be) (?:stored|saved|kept)(?: .{0,15})?",
+            r"opt me out(?: of (?:saving|this|storing))?",
+            r"stop saving my \\w+(?: pls| please)?",
+            r"i changed my mind about (?:you )?(?:keeping|saving|storing) (?:my answers|my stuff|it|them|things)",
             r"(?:can|could) you not (?:save|keep|store|record) (?:what i (?:write|say|type)|my (?:answers|stuff|words|reflections)|anything|this)(?: from now(?: on)?)?",
             r"(?:i )?(?:dont|do not) consent to (?:you )?(?:keeping|saving|storing) (?:my|what i|it|them|this|anything)(?: .{0,25})?",
             r"(?:saving|recording) off",
@@ -243,6 +282,11 @@ COMMANDS: tuple[Command, ...] = (
         label="save your reflections",
         sets={"pending_question": None},
         grammar=_g(
+            r"save (?:pls|please|now)",
+            r"(?:please |)keep a record of (?:my answers|what i (?:write|say)|this|them|it)",
+            r"(?:im |i am |)(?:happy|ok|okay|fine) for you to (?:store|save|keep|hold on to) (?:these|them|it|my .{0,15}|what i .{0,10})",
+            r"you can (?:hold on to|hang on to|keep hold of) (?:what i (?:write|say)|my (?:answers|words|stuff)|them|it)",
+            r"(?:yeah |yes |ok |)keep them(?: .{0,30})?",
             r"(?:turn|switch|put) (?:saving|it|the saving) (?:back )?on(?: please| now| again)?",
             r"(?:please |)keep my (?:answers|reflections|stuff|words)(?: please| pls| then| now)?",
             r"(?:yes |yep |yeah |ok |okay |please |)save (?:it|this|this one|that|my reflections|my answers|my stuff|my words|them|everything)(?: please| pls| now)?",
@@ -263,6 +307,11 @@ COMMANDS: tuple[Command, ...] = (
         in_form=LEAVE,
         label="talk to a person",
         grammar=_g(
+            r"(?:please |)connect me (?:with|to) (?:a |an |my |)(?:counsellor|counselor|person|human|worker|real person|staff|someone real)(?: please)?",
+            r"(?:i want |i need |)(?:someone|somebody) real(?: please| now)?",
+            r"(?:can i |could i |i want to |i need to |)(?:talk|tlk|speak) to (?:someone|somebody) who works (?:there|here|for you|with you)",
+            r"is (?:anyone|anybody|someone) (?:there|real|around)(?: like a real person| a real person)?",
+            r"(?:put me through|connect me|transfer me) to my (?:peer|key|support) ?worker",
             rf"{_I_WANT}?(?:talk|speak|chat) (?:to|with) (?:my |a |the |)(?:support|peer|key) ?worker(?: .{{0,20}})?",
             rf"{_I_WANT}?(?:get hold of|reach|contact|get in touch with|speak with) (?:a |my |the |an |)(?:worker|staff|staff member|person|human|support worker|peer worker|key worker|keyworker|counsellor|counselor)(?: .{{0,15}})?",
             r"(?:can i |could i |i want to |)(?:talk|tlk|speak) to (?:someone|somebody|a person) (?:who works (?:there|here|for you|with you)|from (?:there|here|the team))",
@@ -287,6 +336,11 @@ COMMANDS: tuple[Command, ...] = (
         in_form=LEAVE,
         label="try a grounding exercise",
         grammar=_g(
+            r"(?:can you |could you |please |)talk me (?:through|down)(?: some| a| with)?(?: breathing| grounding| a breathing exercise| something)?",
+            r"(?:a )?(?:grounding|breathing|calming) (?:exercise|thing) (?:please|pls|now|asap)",
+            r"(?:help me|can you help me) (?:get|feel|be) (?:calm|calmer|grounded)(?: .{0,10})?",
+            r"(?:i )?need (?:a minute|a moment|a sec|to) (?:to )?(?:settle|slow down|calm down|breathe)(?: down)?",
+            r"(?:im |i am |)having (?:a )?panic attack(?: i think| right now| now)?",
             r"(?:.{0,40} )?(?:can you |could you |please |)ground me(?: please| now)?",
             rf"{_I_WANT}?(?:do |try |have |)something to (?:calm me down|help me calm down|ground me|help me breathe)",
             r"(?:.{0,40} )?(?:i )?need a (?:minute|moment|sec|second) to (?:breathe|calm down|ground myself)",
@@ -308,6 +362,7 @@ COMMANDS: tuple[Command, ...] = (
         label="get help now",
         may_ask=False,  # safety first: never asked about, only honoured
         grammar=_g(
+            r"(?:emergency|urgent)(?: please)? help(?: me)?(?: please| now)?",
             r"(?:im|i am|i m) in (?:a )?crisis(?: (?:right now|now|rn|tonight|today))*",
             r"(?:i )?(?:m |am |)(?:im |)(?:not|dont feel|do not feel|dont|do not) (?:feel )?safe(?: (?:right now|now|rn|at home|here|tonight|today|at the moment|atm|anymore|any more))*",
             r"(?:im|i am|i m) not (?:safe|ok|okay|alright|all right) (?:right now|now|rn|at the moment|atm|tonight|today)(?: (?:help|please|i need help))*",
@@ -340,10 +395,26 @@ _ORDER = ("not_safe", "talk_to_person", "delete_everything", "delete_reflections
           "save_now", "look_back", "what_is_saved", "grounding", "change_topic", "skip", "help", "stop")  # fmt: skip
 
 
+_OWN_WORDS = re.compile(r"\bi (?:wrote|said|typed|put|answered)\b|\banswers?\b|\breflections?\b")
+_CLAUSE_BREAK = re.compile(r"\s*(?:[,;:.!?]+|\s-\s|\s\u2013\s)\s*")
+
+
 def grammar_match(normalised: str) -> Command | None:
     """The command whose grammar matches the whole (normalised) message, if any."""
     found = {command.name for command, pattern in _COMPILED if pattern.fullmatch(normalised)}
+    if {"delete_everything", "delete_reflections"} <= found and _OWN_WORDS.search(normalised):
+        found.discard("delete_everything")  # "delete the stuff i wrote" is the reflections
     for name in _ORDER:
         if name in found:
             return _BY_NAME[name]
     return None
+
+
+def clause_match(text: str, normalise) -> Command | None:
+    """A short message in clauses, ending in a command ("not feeling it today, going to
+    stop here"): the last clause, of two words or more, is the command."""
+    clauses = [c for c in _CLAUSE_BREAK.split(text or "") if c.strip()]
+    if len(clauses) < 2:
+        return None
+    last = normalise(clauses[-1])
+    return grammar_match(last) if len(last.split()) >= 2 else None

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.understanding.commands import Command, by_intent, by_name, grammar_match
+from bot.understanding.commands import Command, by_intent, by_name, clause_match, grammar_match
 from bot.understanding.state import State
 from bot.understanding.text import normalise, word_count
 
@@ -87,7 +87,7 @@ def interpret(
     """
     norm = normalise(text)
     words = word_count(norm)
-    clear = grammar_match(norm) if 0 < words <= MAX_COMMAND_WORDS else None
+    clear = (grammar_match(norm) or clause_match(text, normalise)) if 0 < words <= MAX_COMMAND_WORDS else None
     suggested = by_intent(predicted)
 
     if state is State.SAFETY_CHECK:
