@@ -49,10 +49,11 @@ EXPECTED = {
     "save_now": ["utter_consent_already", "utter_consent_thanks", "utter_consent_pending_saved"],
     "talk_to_person": ["utter_human_requested", "utter_human_request_failed", "utter_human_no_target"],
     "grounding": ["utter_grounding"],
-    "not_safe": ["utter_safety_not_safe", "utter_safety_thank_you", "utter_ask_safe_now"],
+    "not_safe": ["utter_safety_not_safe", "utter_safety_thank_you", "utter_safety_thank_you_urgent", "utter_ask_safe_now",
+                 "utter_ask_safe_now_no_target"],
 }
 ASK = "utter_ask_keep_or_command"
-SAFETY = ("utter_safety_thank_you", "utter_safety_thank_you_other", "utter_check_self", "utter_check_medical",
+SAFETY = ("utter_safety_thank_you", "utter_safety_thank_you_urgent", "utter_safety_thank_you_other", "utter_check_self", "utter_check_medical",
           "utter_check_others", "utter_check_home")  # fmt: skip
 
 

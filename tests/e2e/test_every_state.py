@@ -54,7 +54,7 @@ HONOURED = {
     "save_now": {"utter_consent_already", "utter_consent_thanks"},
     "talk_to_person": {"utter_human_requested", "utter_human_spooled", "utter_human_no_target"},
     "grounding": {"utter_grounding"},
-    "not_safe": {"utter_safety_not_safe", "utter_safety_thank_you"},  # the risk screen may answer first
+    "not_safe": {"utter_safety_not_safe", "utter_safety_thank_you", "utter_safety_thank_you_urgent"},  # the risk screen may answer first
 }
 
 

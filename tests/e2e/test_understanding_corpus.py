@@ -22,7 +22,7 @@ from tests.e2e.test_every_state import HONOURED
 pytestmark = pytest.mark.e2e
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "understanding" / "validation.jsonl"
-SCREEN = ("utter_safety_thank_you", "utter_safety_thank_you_other", "utter_check_self", "utter_check_medical",
+SCREEN = ("utter_safety_thank_you", "utter_safety_thank_you_urgent", "utter_safety_thank_you_other", "utter_check_self", "utter_check_medical",
           "utter_check_others", "utter_check_home")  # fmt: skip
 PER_PERSON = 3
 
