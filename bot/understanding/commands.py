@@ -65,6 +65,8 @@ COMMANDS: tuple[Command, ...] = (
         label="stop for today",
         also=("goodbye",),
         grammar=_g(
+            r"(?:.{0,30} )?(?:i have to go|i need to go|i gotta go|i must go)(?: now)?",
+            r"(?:thats|that is) enough for me(?: (?:today|tonight|now))?(?: .{0,15})?",
             r"(?:im |i am |)(?:going to|gonna|i will|ill|will) (?:stop|leave it|finish|end) (?:here|now|there|for (?:today|now|tonight))(?: .{0,20})?",
             r"(?:i think |)(?:ill |i will |lets |)(?:leave|call) it (?:there|a day|a night)(?: (?:for (?:today|now|tonight)|thanks|thank you|if thats (?:ok|okay|alright)(?: with you)?))*",
             r"close (?:this|it)(?: down)?(?: now| please)?",
@@ -78,7 +80,7 @@ COMMANDS: tuple[Command, ...] = (
             r"(?:.{0,40} )?(?:bye|bye bye|goodbye|cya|ttyl|see ya|see you|laters|gotta go|gtg|g2g)(?: (?:now|for now|x+))?",
             r"(?:gotta|got to|have to|need to) (?:run|dash|go)(?: .{0,25})?",
             rf"{_I_WANT}?(?:end|stop|close|finish|leave) (?:the |this |)(?:chat|conversation|session)(?: (?:now|here|please|for (?:now|today)))*",
-            rf"{_I_WANT}?(?:stop|quit|exit|end|leave|finish|log ?out|log ?off|sign ?off|close)(?: (?:this|it|here|now|the chat|the conversation|the session|talking|chatting|for now|for today|for the day|there))*",
+            rf"{_I_WANT}?(?:stop|quit|exit|end|leave|finish|log ?out|log ?off|sign ?off)(?: (?:this|it|here|now|the chat|the conversation|the session|talking|chatting|for now|for today|for the day|there))*",
             r"(?:im|i am|were|we are) (?:done|finished|out)(?: (?:here|now|for (?:now|today|tonight|the day)|with this|today|thanks))*",
             r"(?:(?:i )?(?:have|got|gotta|need|needa|must) (?:to )?go|gotta go|got to go|g2g|gtg|brb|bye(?: bye)?|goodbye|good bye|see (?:you|ya)(?: later)?|cya|later|laters|ttyl|talk (?:to you )?later|night|goodnight|good night)(?: (?:now|for now|for today|then|x+|xx|everyone|all|thanks|thank you|bye))*",
             r"(?:thats|that is|thats it|that will do|thatll do|that is all|thats all|enough|no more|ive had enough)(?: (?:for (?:now|today|tonight)|now|thanks|thank you))*",
@@ -92,6 +94,11 @@ COMMANDS: tuple[Command, ...] = (
         in_form=FORM,
         label="skip this question",
         grammar=_g(
+            r"(?:ill|i will) leave (?:this|that) (?:one |question |)blank",
+            r"(?:can we |lets |)(?:go|move|skip) (?:on )?to the next (?:prompt|question|one)",
+            r"(?:i )?(?:dont|do not|not) (?:fancy|want|feel like) (?:answering|to answer|answer) (?:this|that)(?: one| question)?(?: .{0,20})?",
+            r"(?:id|i would|i d) prefer not to answer (?:this|that)(?: one| question)?(?: if thats (?:ok|okay|alright))?",
+            r"rather not say|id rather not say|prefer not to say",
             r"skp|move on|lets move on|can we move on",
             r"(?:(?:give|ask) me |can i have |can you ask me |)(?:another|a different|a new) (?:q|question|one)(?: please| pls)?",
             r"(?:can we |lets |)jump past (?:this|that)(?: one| question)?",
@@ -120,6 +127,7 @@ COMMANDS: tuple[Command, ...] = (
         in_form=LEAVE,
         label="change topic",
         grammar=_g(
+            r"(?:.{0,30} )?(?:switch|swap|try another|another one|try a different one)(?: please| pls)?",
             rf"{_I_WANT}?(?:pick|choose|do|try|have) a different (?:area|topic|theme|one|subject)(?: to think about| to talk about)?",
             r"chnage (?:the )?(?:subject|topic|theme)|change the subject",
             rf"{_I_WANT}?(?:move|go) on to something (?:about|on|else about) \\w+",
@@ -143,6 +151,10 @@ COMMANDS: tuple[Command, ...] = (
         in_form=ASIDE,
         label="see what I can do",
         grammar=_g(
+            r"explain(?: pls| please| it| this)?",
+            r"how do i use this(?: thing| app| chat)?",
+            r"(?:please |)explain (?:me |)how (?:it|this) works?",
+            r"what options do i have",
             r"(?:erm |um |so |)what (?:happens|do i do) now",
             r"what are (?:my|the) options",
             r"what can i (?:type|say|write|do|put) (?:in )?(?:here|this)?",
@@ -176,6 +188,7 @@ COMMANDS: tuple[Command, ...] = (
         in_form=ASIDE,
         label="hear what I save",
         grammar=_g(
+            r"(?:are|r) (?:you|u) (?:recording|saving|storing|keeping|logging) (?:this|it|what i (?:say|write))",
             r"(?:do|does|will) (?:you|u|it|this) (?:save|store|keep|record) (?:this|it|my|what|stuff|this stuff)(?: .{0,15})?",
             r"(?:is|will) my \\w+(?: \\w+)? (?:going to |gonna |be able to |)(?:see|read) (?:this|it|my answers|what i write)",
             r"what (?:info|information|data|stuff) (?:have you got|do you have|you got) (?:on|about) me",
@@ -198,6 +211,11 @@ COMMANDS: tuple[Command, ...] = (
         in_form=ASIDE,
         label="look back at what you saved",
         grammar=_g(
+            rf"{_I_WANT}?(?:see|show me|read) (?:everything|all|what) i(?:ve| have) (?:answered|written|said|put)(?: so far| before)?",
+            rf"{_I_WANT}?(?:show|see|read) (?:me )?(?:last weeks|yesterdays|last times|my last|my old|my previous|my past) (?:answers|reflections|stuff|entries)",
+            rf"{_I_WANT}?read back (?:through |over |)(?:my |)(?:answers|reflections|stuff|entries)",
+            r"remind me (?:what|wat) i (?:said|wrote|put) about \\w+(?: \\w+)?",
+            r"what have i (?:written|said|put|answered)(?: so far| before)?",
             r"(?:show me |see |display |open |)(?:my |the |)(?:history|past entries|old entries|old stuff|previous entries)(?: please| pls)?",
             rf"{_I_WANT}?(?:show|read|see) (?:me )?(?:back )?(?:everything|all|what) i(?:ve| have) (?:written|said|typed|put)(?: so far| before| here)?",
             rf"{_I_WANT}?read back (?:my |the |)(?:old |previous |past |)(?:stuff|answers|reflections|entries|notes)",
@@ -220,6 +238,8 @@ COMMANDS: tuple[Command, ...] = (
         label="delete your saved reflections",
         sets={"pending_question": "delete"},
         grammar=_g(
+            r"(?:get rid of|delete|remove|erase|wipe) everything i (?:wrote|said|typed|put)(?: in (?:the |my )?reflections| here| before)?",
+            r"(?:remove|delete|erase|wipe) (?:it|that|them)(?: please| pls| now)?",
             r"i want (?:my|the) (?:reflections|answers|entries) (?:deleted|removed|gone|erased|wiped)(?: .{0,15})?",
             r"(?:can you |please |)take (?:my|the) (?:answers|reflections|entries|stuff) (?:off|down|away)(?: .{0,15})?",
             rf"{_I_WANT}?(?:dlete|delet|deleet|delte|del) (?:my |the |all my |)(?:reflections|answers|entries|stuff){_TAIL}",
@@ -238,6 +258,9 @@ COMMANDS: tuple[Command, ...] = (
         label="delete everything about you",
         sets={"pending_question": "delete_everything"},
         grammar=_g(
+            r"i (?:want|wanna|would like|d like) to be (?:completely |totally |)(?:removed|deleted|erased|forgotten)(?: .{0,20})?",
+            r"(?:completely|totally) (?:removed|deleted|erased|forgotten)(?: please| pls)?",
+            r"(?:remove|delete|wipe|erase) everything(?: .{0,25})?",
             r"(?:please |)(?:permanently |completely |)(?:delete|clear|remove|wipe|erase|get rid of) (?:it all|every (?:single |last |)(?:thing|bit)|all of it|every last bit)(?: .{0,30})?",
             r"forget (?:i was (?:ever )?here|i ever (?:came|was here)|this ever happened)",
             r"(?:i want |)(?:every trace of me|all trace of me|my whole account|my entire account|my account) (?:deleted|removed|gone|erased|wiped)(?: .{0,20})?",
@@ -258,6 +281,10 @@ COMMANDS: tuple[Command, ...] = (
         label="stop saving",
         sets={"pending_question": None},
         grammar=_g(
+            r"(?:please |)(?:dont|do not) (?:write|note|put) (?:this|it|that|anything) down(?: anywhere)?",
+            r"(?:from now on |)(?:dont|do not) (?:save|store|keep) anything(?: from now on)?",
+            r"(?:i )?(?:withdraw|take back|revoke) my consent(?: to (?:saving|this|that|it))?",
+            r"keep (?:this|it|that|me) off the record",
             r"(?:from now on |)nothing (?:gets|should get|is to be|to be) (?:stored|saved|kept)(?: .{0,15})?",
             r"opt me out(?: of (?:saving|this|storing))?",
             r"stop saving my \\w+(?: pls| please)?",
@@ -282,6 +309,10 @@ COMMANDS: tuple[Command, ...] = (
         label="save your reflections",
         sets={"pending_question": None},
         grammar=_g(
+            r"(?:please |)hold on to (?:these|them|this|it|my answers)(?: for me)?",
+            r"keep my (?:answers|reflections|stuff)(?: so i can (?:look|see|read)(?: at them| back)?(?: later)?)?",
+            r"(?:start|turn on) saving(?: again| please)?",
+            r"(?:yes |yeah |)(?:im |i am |)(?:happy|fine|ok|okay) for you to (?:keep|save|store) (?:this|these|them|it)",
             r"save (?:pls|please|now)",
             r"(?:please |)keep a record of (?:my answers|what i (?:write|say)|this|them|it)",
             r"(?:im |i am |)(?:happy|ok|okay|fine) for you to (?:store|save|keep|hold on to) (?:these|them|it|my .{0,15}|what i .{0,10})",
@@ -307,6 +338,10 @@ COMMANDS: tuple[Command, ...] = (
         in_form=LEAVE,
         label="talk to a person",
         grammar=_g(
+            r"(?:can i |could i |)message my (?:key ?worker|peer worker|support worker|worker)(?: through here| from here| here)?",
+            r"i need my (?:peer|key|support) ?worker(?: now| please)?",
+            rf"{_I_WANT}?(?:speak|talk|chat) (?:to|with) (?:a )?member of (?:staff|the team)",
+            r"not a (?:bot|robot|machine|computer)(?: pls| please)?,? (?:a |an |)(?:person|human|real person)",
             r"(?:please |)connect me (?:with|to) (?:a |an |my |)(?:counsellor|counselor|person|human|worker|real person|staff|someone real)(?: please)?",
             r"(?:i want |i need |)(?:someone|somebody) real(?: please| now)?",
             r"(?:can i |could i |i want to |i need to |)(?:talk|tlk|speak) to (?:someone|somebody) who works (?:there|here|for you|with you)",
@@ -336,6 +371,10 @@ COMMANDS: tuple[Command, ...] = (
         in_form=LEAVE,
         label="try a grounding exercise",
         grammar=_g(
+            r"(?:can we |lets |)(?:do|try) (?:the |a |some |)(?:breathing|grounding)(?: thing| exercise)?(?: with me)?(?: please| pls| now)?",
+            r"(?:a |some |)(?:breathing|grounding) (?:exercise|thing)",
+            r"(?:(?:a )?panic attack (?:starting|coming on|now))",
+            r"(?:i )?need to (?:chill|chill out|calm down|settle down)(?: .{0,20})?",
             r"(?:can you |could you |please |)talk me (?:through|down)(?: some| a| with)?(?: breathing| grounding| a breathing exercise| something)?",
             r"(?:a )?(?:grounding|breathing|calming) (?:exercise|thing) (?:please|pls|now|asap)",
             r"(?:help me|can you help me) (?:get|feel|be) (?:calm|calmer|grounded)(?: .{0,10})?",
@@ -362,6 +401,8 @@ COMMANDS: tuple[Command, ...] = (
         label="get help now",
         may_ask=False,  # safety first: never asked about, only honoured
         grammar=_g(
+            r"crisis|im in crisis|in crisis",
+            r"(?:someone|somebody|anyone) (?:please |)help me(?: now| please| quick)?",
             r"(?:emergency|urgent)(?: please)? help(?: me)?(?: please| now)?",
             r"(?:im|i am|i m) in (?:a )?crisis(?: (?:right now|now|rn|tonight|today))*",
             r"(?:i )?(?:m |am |)(?:im |)(?:not|dont feel|do not feel|dont|do not) (?:feel )?safe(?: (?:right now|now|rn|at home|here|tonight|today|at the moment|atm|anymore|any more))*",
@@ -397,6 +438,45 @@ _ORDER = ("not_safe", "talk_to_person", "delete_everything", "delete_reflections
 
 _OWN_WORDS = re.compile(r"\bi (?:wrote|said|typed|put|answered)\b|\banswers?\b|\breflections?\b")
 _CLAUSE_BREAK = re.compile(r"\s*(?:[,;:.!?]+|\s-\s|\s\u2013\s)\s*")
+
+
+#: The words commands are made of, for fixing one slip of the finger in a short message.
+KEYWORDS = (
+    "stop", "skip", "help", "save", "saving", "delete", "everything", "reflections", "answers",
+    "grounding", "breathing", "exercise", "person", "human", "topic", "change", "consent", "private",
+    "show", "history", "talk", "speak", "please", "saved", "store", "record", "remove", "erase",
+)  # fmt: skip
+_ADJACENT = {a: set(b) for a, b in (
+    ("q", "wa"), ("w", "qes"), ("e", "wrd"), ("r", "etf"), ("t", "ryg"), ("y", "tuh"), ("u", "yij"),
+    ("i", "uok"), ("o", "ipl"), ("p", "ol"), ("a", "qsz"), ("s", "awdz"), ("d", "sefx"), ("f", "drgc"),
+    ("g", "fthv"), ("h", "gyjb"), ("j", "hukn"), ("k", "jilm"), ("l", "kop"), ("z", "asx"), ("x", "zsdc"),
+    ("c", "xdfv"), ("v", "cfgb"), ("b", "vghn"), ("n", "bhjm"), ("m", "njk"),
+)}  # fmt: skip
+
+
+def _slip(word: str, keyword: str) -> bool:
+    """One slip: a doubled letter, two letters swapped, one left out, or a neighbouring key."""
+    if word == keyword or len(keyword) < 4:
+        return False
+    if word == keyword + keyword[-1]:
+        return True
+    if len(word) == len(keyword):
+        diff = [i for i, (a, b) in enumerate(zip(word, keyword)) if a != b]
+        if len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == keyword[diff[1]] and word[diff[1]] == keyword[diff[0]]:
+            return True
+        return len(diff) == 1 and word[diff[0]] in _ADJACENT.get(keyword[diff[0]], ())
+    if len(word) == len(keyword) - 1:
+        return any(keyword[:i] + keyword[i + 1 :] == word for i in range(len(keyword)))
+    return False
+
+
+def fix_slips(normalised: str) -> str:
+    """The message with each word one slip from a command keyword replaced by it."""
+    out = []
+    for word in normalised.split():
+        fixed = next((k for k in KEYWORDS if _slip(word, k)), word)
+        out.append(fixed)
+    return " ".join(out)
 
 
 def grammar_match(normalised: str) -> Command | None:

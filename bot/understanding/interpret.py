@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.understanding.commands import Command, by_intent, by_name, clause_match, grammar_match
+from bot.understanding.commands import Command, by_intent, by_name, clause_match, fix_slips, grammar_match
 from bot.understanding.state import State
 from bot.understanding.text import normalise, word_count
 
@@ -28,6 +28,8 @@ from bot.understanding.text import normalise, word_count
 MAX_COMMAND_WORDS = 12
 #: Inside a free-text question, the classifier alone decides only for short messages.
 CLASSIFIER_MAX_WORDS = 6
+#: Up to this many words, one slip of the finger per word is forgiven.
+SLIP_MAX_WORDS = 4
 #: Classifier confidence at or above which a short message is the command.
 SURE = 0.9
 #: Classifier confidence at or above which the bot asks.
@@ -87,7 +89,11 @@ def interpret(
     """
     norm = normalise(text)
     words = word_count(norm)
-    clear = (grammar_match(norm) or clause_match(text, normalise)) if 0 < words <= MAX_COMMAND_WORDS else None
+    clear = None
+    if 0 < words <= MAX_COMMAND_WORDS:
+        clear = grammar_match(norm) or clause_match(text, normalise)
+        if clear is None and words <= SLIP_MAX_WORDS:  # "stopp", "hlep", "sjip", "delete everythng"
+            clear = grammar_match(fix_slips(norm))
     suggested = by_intent(predicted)
 
     if state is State.SAFETY_CHECK:

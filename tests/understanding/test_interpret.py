@@ -142,3 +142,22 @@ def test_odd_input_is_an_answer_or_a_clear_command_never_an_error(text):
 def test_every_grammar_pattern_is_expanded():
     """A pattern written r"…{_TAIL}" instead of rf"…" would match the braces literally."""
     assert [g for c in COMMANDS for g in c.grammar if "{_" in g] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [("stopp", "stop"), ("hlep", "help"), ("sjip", "skip"), ("delete everythng", "delete_everything"),
+     ("saev pls", "save_now"), ("step", None), ("shop", None)],
+)
+def test_one_slip_of_the_finger_is_forgiven_in_a_short_message(text, command):
+    assert interpret(text, State.PROMPT).command == command
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [("not feeling it today, going to stop here", "stop"), ("dunno, move on", "skip"),
+     ("i need help now, im in danger", "not_safe"), ("my Pokémon fainted before the gym leader, so close", None),
+     ("ending things with my dealer, deleted the contacts too", None), ("strength = showing up. thats it. i showed up", None)],
+)
+def test_the_last_clause_of_a_short_message_may_be_the_command(text, command):
+    assert interpret(text, State.PROMPT).command == command
