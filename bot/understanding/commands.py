@@ -461,7 +461,7 @@ def _slip(word: str, keyword: str) -> bool:
     if word == keyword + keyword[-1]:
         return True
     if len(word) == len(keyword):
-        diff = [i for i, (a, b) in enumerate(zip(word, keyword)) if a != b]
+        diff = [i for i, (a, b) in enumerate(zip(word, keyword, strict=False)) if a != b]
         if len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == keyword[diff[1]] and word[diff[1]] == keyword[diff[0]]:
             return True
         return len(diff) == 1 and word[diff[0]] in _ADJACENT.get(keyword[diff[0]], ())

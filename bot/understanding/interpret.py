@@ -20,7 +20,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.understanding.commands import Command, by_intent, by_name, clause_match, fix_slips, grammar_match
+from bot.understanding.commands import (
+    Command,
+    by_intent,
+    by_name,
+    clause_match,
+    fix_slips,
+    grammar_match,
+)
 from bot.understanding.state import State
 from bot.understanding.text import normalise, word_count
 
@@ -33,7 +40,7 @@ SLIP_MAX_WORDS = 4
 #: Classifier confidence at or above which a short message is the command.
 SURE = 0.9
 #: Classifier confidence at or above which the bot asks.
-UNSURE = 0.5
+UNSURE = 0.7
 
 ANSWER, KEEP_ANSWER, FALLBACK = "answer", "keep_answer", "nlu_fallback"
 AFFIRM, DENY = "affirm", "deny"
@@ -127,7 +134,9 @@ def interpret(
             return _command(clear, "grammar")
         if state is State.CHECKIN and _NO.fullmatch(norm):
             return Decision("skip", "yes_no", "skip")
-        if suggested and 0 < words <= CLASSIFIER_MAX_WORDS:
+        # At the check-in ("a rough day", "7, tired") only the grammar makes a command:
+        # the classifier learnt answers to reflection prompts, not how people are arriving.
+        if suggested and state is State.PROMPT and 0 < words <= CLASSIFIER_MAX_WORDS:
             if confidence >= SURE:
                 return _command(suggested, "classifier")
             if confidence >= UNSURE:

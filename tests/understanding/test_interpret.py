@@ -72,7 +72,7 @@ def test_a_long_message_is_never_a_command():
 
 @pytest.mark.parametrize(
     ("confidence", "intent", "command", "ask"),
-    [(SURE, "look_back", "look_back", None), (UNSURE, "answer", "look_back", "look_back"), (UNSURE - 0.01, "answer", None, None)],
+    [(SURE, "look_back", "look_back", None), (UNSURE, "answer", "look_back", "look_back"), (UNSURE - 0.01, "answer", None, None)],  # fmt: skip
 )
 def test_the_classifier_alone_decides_only_when_sure_and_asks_in_between(confidence, intent, command, ask):
     decision = interpret("my old notebook", State.PROMPT, predicted="look_back", confidence=confidence)
@@ -161,3 +161,9 @@ def test_one_slip_of_the_finger_is_forgiven_in_a_short_message(text, command):
 )
 def test_the_last_clause_of_a_short_message_may_be_the_command(text, command):
     assert interpret(text, State.PROMPT).command == command
+
+
+def test_at_the_check_in_only_the_grammar_makes_a_command():
+    assert interpret("a rough day", State.CHECKIN, predicted="stop", confidence=0.95).intent == "answer"
+    assert interpret("a rough day", State.PROMPT, predicted="stop", confidence=0.95).intent == "stop"
+    assert interpret("stop", State.CHECKIN).intent == "stop"
